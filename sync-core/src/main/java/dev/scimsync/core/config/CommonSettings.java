@@ -1,0 +1,44 @@
+package dev.scimsync.core.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings every stage shares. Module-specific settings are declared next to their module's config
+ * record; all of them are listed in the README's configuration table.
+ */
+public final class CommonSettings {
+
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("SCIM_SYNC_HTTP_PORT", 8080, 0, 65535,
+            "port of the admin API, /metrics and /health (0 = any free port)");
+    public static final Setting<String> HTTP_HOST = Setting.string("SCIM_SYNC_HTTP_HOST", "127.0.0.1",
+            "address the admin API binds to");
+    public static final Setting<Path> DATA_DIR = Setting.path("SCIM_SYNC_DATA_DIR", "./data",
+            "where the embedded broker, embedded database and generated admin token live");
+    public static final Setting<Duration> POLL_INTERVAL = Setting.duration("SCIM_SYNC_POLL_INTERVAL", "PT1S",
+            "wait between Events API polls when the last page was not full (ISO-8601)");
+    public static final Setting<String> DB_URL = Setting.string("SCIM_SYNC_DB_URL", null,
+            "JDBC URL of the organization database (PostgreSQL 13+); unset = embedded PostgreSQL under the data directory");
+    public static final Setting<String> DB_USER = Setting.string("SCIM_SYNC_DB_USER", "postgres", "database user");
+    public static final Setting<String> DB_PASSWORD = Setting.secret("SCIM_SYNC_DB_PASSWORD", "database password");
+    public static final Setting<String> KAFKA_BOOTSTRAP = Setting.string("SCIM_SYNC_KAFKA_BOOTSTRAP", null,
+            "Kafka bootstrap servers; unset = embedded single-node KRaft broker under the data directory");
+    public static final Setting<String> TOPIC_PREFIX = Setting.string("SCIM_SYNC_TOPIC_PREFIX", "scim-sync.",
+            "prefix of every topic name");
+    public static final Setting<Integer> PARTITIONS = Setting.integer("SCIM_SYNC_PARTITIONS", 6, 1, 1000,
+            "partitions of the events and state topics when scim-sync creates them");
+    public static final Setting<String> ADMIN_TOKEN = Setting.secret("SCIM_SYNC_ADMIN_TOKEN",
+            "bearer token of the admin API; unset in zero-setup mode = generated and stored in the data directory");
+    public static final Setting<String> WORKOS_API_KEY = Setting.secret("WORKOS_API_KEY",
+            "WorkOS API key; unset = the built-in WorkOS emulator with a demo directory");
+    public static final Setting<URI> WORKOS_API_BASE_URL = Setting.httpUrl("WORKOS_API_BASE_URL", "https://api.workos.com",
+            "WorkOS API base URL (set it to a workos-emulator to use one)");
+
+    public static final List<Setting<?>> ALL = List.of(HTTP_PORT, HTTP_HOST, DATA_DIR, POLL_INTERVAL, DB_URL, DB_USER,
+            DB_PASSWORD, KAFKA_BOOTSTRAP, TOPIC_PREFIX, PARTITIONS, ADMIN_TOKEN, WORKOS_API_KEY, WORKOS_API_BASE_URL);
+
+    private CommonSettings() {
+    }
+}

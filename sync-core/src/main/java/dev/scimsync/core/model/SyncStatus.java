@@ -1,0 +1,28 @@
+package dev.scimsync.core.model;
+
+import java.time.Instant;
+
+/**
+ * Per-organization progress of the stream processor: the value of the status topic (key: organization id).
+ *
+ * @param organizationId     never null
+ * @param lastEventId        the last event applied; nullable before the first
+ * @param lastEventCreatedAt its WorkOS {@code created_at}; nullable
+ * @param lastAppliedAt      when the processor applied it; nullable
+ * @param members            members present (not removed) in the processor's store
+ * @param groups             groups present
+ * @param memberships        memberships present
+ * @param resyncId           the in-flight or last resync; nullable
+ * @param resyncState        {@code running}, {@code completed}, {@code held} (safeguard) or null
+ */
+public record SyncStatus(
+        String organizationId,
+        String lastEventId,
+        Instant lastEventCreatedAt,
+        Instant lastAppliedAt,
+        long members,
+        long groups,
+        long memberships,
+        String resyncId,
+        String resyncState) {
+}
