@@ -1,0 +1,111 @@
+package dev.scimsync.poller;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.EventSource;
+import dev.scimsync.core.event.EventTypes;
+import dev.scimsync.poller.publish.DeadLetter;
+import dev.scimsync.poller.workos.EventsApi;
+import dev.scimsync.poller.workos.WorkosRetry;
+
+/**
+ * Finds the organization of each WorkOS event, the key of the events topic. Membership events carry it
+ * inside {@code data.user}/{@code data.group}, user and group events in {@code data}, directory events in
+ * the directory; an event with none is resolved from its directory ({@code GET /directories/{id}},
+ * cached). What cannot be keyed or is malformed becomes a {@link DeadLetter}.
+ */
+final class EventKeyer {
+
+    /** Either an envelope or a dead letter. */
+    record Keyed(EventEnvelope envelope, DeadLetter deadLetter) {
+    }
+
+    private final EventsApi api;
+    private final WorkosRetry retry;
+    private final Map<String, String> organizationByDirectory = new ConcurrentHashMap<>();
+
+    EventKeyer(EventsApi api, WorkosRetry retry) {
+        this.api = api;
+        this.retry = retry;
+    }
+
+    Keyed key(JsonNode event, Instant ingestedAt) throws InterruptedException {
+        String id = text(event, "id");
+        String type = text(event, "event");
+        if (id == null) {
+            return dead(event, null, "malformed event: no id");
+        }
+        if (type == null) {
+            return dead(event, id, "malformed event: no event type");
+        }
+        Instant createdAt;
+        try {
+            String created = text(event, "created_at");
+            if (created == null) {
+                return dead(event, id, "malformed event: no created_at");
+            }
+            createdAt = Instant.parse(created);
+        } catch (DateTimeParseException e) {
+            return dead(event, id, "malformed event: created_at is not an ISO-8601 instant");
+        }
+        JsonNode data = event.get("data");
+        if (data == null || !data.isObject()) {
+            return dead(event, id, "malformed event: data is not an object");
+        }
+        String organizationId = organizationOf(type, data);
+        if (organizationId == null) {
+            return dead(event, id, "no organization: the event names none and its directory is unknown to WorkOS");
+        }
+        return new Keyed(new EventEnvelope(organizationId, id, type, createdAt, EventSource.EVENTS_API, null,
+                ingestedAt, event), null);
+    }
+
+    private String organizationOf(String type, JsonNode data) throws InterruptedException {
+        String org = firstText(data.get("organization_id"), data.path("user").get("organization_id"),
+                data.path("group").get("organization_id"));
+        if (org != null) {
+            return org;
+        }
+        String directoryId = type.equals(EventTypes.DIRECTORY_ACTIVATED) || type.equals(EventTypes.DIRECTORY_DELETED)
+                ? text(data, "id")
+                : firstText(data.get("directory_id"), data.path("user").get("directory_id"),
+                        data.path("group").get("directory_id"));
+        if (directoryId == null) {
+            return null;
+        }
+        String cached = organizationByDirectory.get(directoryId);
+        if (cached != null) {
+            return cached;
+        }
+        String resolved = retry.call("resolve organization of directory " + directoryId,
+                () -> api.organizationOfDirectory(directoryId));
+        if (resolved != null) {
+            organizationByDirectory.put(directoryId, resolved);
+        }
+        return resolved;
+    }
+
+    private static Keyed dead(JsonNode event, String eventId, String reason) {
+        return new Keyed(null, new DeadLetter(eventId, reason, event.toString()));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
+    }
+
+    private static String firstText(JsonNode... candidates) {
+        for (JsonNode candidate : candidates) {
+            if (candidate != null && candidate.isTextual() && !candidate.asText().isBlank()) {
+                return candidate.asText();
+            }
+        }
+        return null;
+    }
+}

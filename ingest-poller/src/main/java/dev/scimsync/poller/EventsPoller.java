@@ -1,0 +1,203 @@
+package dev.scimsync.poller;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.topic.TopicProvisioner;
+import dev.scimsync.poller.publish.Cursor;
+import dev.scimsync.poller.publish.CursorStore;
+import dev.scimsync.poller.publish.DeadLetter;
+import dev.scimsync.poller.publish.TransactionalPublisher;
+import dev.scimsync.poller.workos.EventsApi;
+import dev.scimsync.poller.workos.EventsPage;
+import dev.scimsync.poller.workos.WorkosAuthException;
+import dev.scimsync.poller.workos.WorkosRetry;
+
+/**
+ * The automatic sync's first stage: reads WorkOS's Events API (one cursor for the whole environment, all
+ * organizations) and publishes each event to the events topic keyed by organization, with the cursor in
+ * the same transaction. Pages back-to-back while pages are full, otherwise waits the poll interval.
+ *
+ * <p>Runs on its own thread. Only the instance holding the {@link LeaderLock} polls; the others wait.
+ */
+public final class EventsPoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsPoller.class);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What a poller is doing, for status and tests. */
+    public enum State { STARTING, STANDBY, POLLING, STOPPED, FAILED }
+
+    private final PollerConfig config;
+    private final EventsApi api;
+    private final PollerMetrics metrics;
+    private final Clock clock;
+    private final WorkosRetry retry;
+    private final EventKeyer keyer;
+    private final Thread thread;
+    private volatile State state = State.STARTING;
+    private volatile Throwable failure;
+    private volatile boolean running = true;
+    private volatile Cursor cursor;
+
+    public EventsPoller(PollerConfig config, EventsApi api, PollerMetrics metrics, Clock clock) {
+        this.config = config;
+        this.api = api;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.retry = new WorkosRetry(config.maxBackoff(), config.maxRetryAfter(), metrics);
+        this.keyer = new EventKeyer(api, retry);
+        this.thread = new Thread(this::run, "scim-sync-poller");
+    }
+
+    /** Creates the topics if missing, then starts polling (or waiting as a standby) on its own thread. */
+    public EventsPoller start() {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers()))) {
+            new TopicProvisioner(admin, config.topics(), config.partitions(), (short) 1,
+                    config.eventsRetention().toMillis() >= Duration.ofDays(36500).toMillis() ? -1
+                            : config.eventsRetention().toMillis())
+                    .ensureAll(KAFKA_TIMEOUT);
+        }
+        thread.start();
+        return this;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Why the poller stopped on its own (e.g. WorkOS refused the API key); null otherwise. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** The last committed cursor of this instance, null before it led. */
+    public Cursor cursor() {
+        return cursor;
+    }
+
+    private void run() {
+        try (LeaderLock lock = new LeaderLock(config.bootstrapServers(), config.transactionalId() + "-leader",
+                config.topics().cursor().name())) {
+            while (running) {
+                state = State.STANDBY;
+                if (!lock.poll(Duration.ofMillis(500))) {
+                    continue;
+                }
+                lead(lock);
+            }
+            state = State.STOPPED;
+        } catch (InterruptedException e) {
+            state = State.STOPPED;
+        } catch (WorkosAuthException e) {
+            LOG.error("poller stopped: {}", e.getMessage());
+            fail(e);
+        } catch (RuntimeException e) {
+            if (!running) {
+                state = State.STOPPED; // closing: the interrupt surfaced as a client exception
+            } else {
+                LOG.error("poller stopped on an unexpected error; the cursor was not advanced past it", e);
+                fail(e);
+            }
+        }
+    }
+
+    private void lead(LeaderLock lock) throws InterruptedException {
+        try (TransactionalPublisher publisher = new TransactionalPublisher(config.bootstrapServers(), config.topics(),
+                config.transactionalId())) {
+            publisher.init();
+            Cursor stored = new CursorStore(config.bootstrapServers(), config.topics().cursor()).read(KAFKA_TIMEOUT);
+            cursor = stored != null ? stored : new Cursor(null, config.startFrom().rangeStart(), null);
+            if (stored == null) {
+                LOG.info("no stored cursor: starting from {} (SCIM_SYNC_POLLER_START_FROM)", config.startFrom());
+            } else {
+                LOG.info("leading: resuming after event {}", cursor.after());
+            }
+            metrics.cursorAt(cursor.lastEventCreatedAt());
+            state = State.POLLING;
+            while (running && lock.poll(Duration.ZERO)) {
+                boolean full = pollOnce(publisher);
+                if (!full) {
+                    lock.poll(config.pollInterval());
+                }
+            }
+        } catch (ProducerFencedException e) {
+            LOG.warn("another poller instance took over (fenced); standing by");
+        } catch (KafkaException e) {
+            if (!running || e.getCause() instanceof InterruptedException) {
+                throw new InterruptedException("closing");
+            }
+            // a broker restart or timeout: nothing was committed, go around and resume from the stored cursor
+            LOG.warn("Kafka error while publishing ({}); resuming from the last committed cursor", e.toString());
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Reads and publishes one page; returns whether it was full (more may be waiting). */
+    private boolean pollOnce(TransactionalPublisher publisher) throws InterruptedException {
+        Cursor from = cursor;
+        long started = System.nanoTime();
+        EventsPage page = retry.call("list events after " + from.after(),
+                () -> api.list(from.after(), from.rangeStart(), config.pageLimit()));
+        metrics.pollTook(Duration.ofNanos(System.nanoTime() - started));
+        if (page.isEmpty()) {
+            return false;
+        }
+        Instant ingestedAt = clock.instant();
+        List<EventEnvelope> envelopes = new ArrayList<>(page.events().size());
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        Cursor next = from;
+        for (JsonNode event : page.events()) {
+            EventKeyer.Keyed keyed = keyer.key(event, ingestedAt);
+            if (keyed.envelope() != null) {
+                envelopes.add(keyed.envelope());
+                next = next.advancedTo(keyed.envelope().eventId(), keyed.envelope().createdAt());
+                metrics.polled(keyed.envelope().eventType());
+            } else {
+                DeadLetter dead = keyed.deadLetter();
+                deadLetters.add(dead);
+                LOG.warn("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
+                if (dead.eventId() != null) {
+                    next = next.advancedTo(dead.eventId(), next.lastEventCreatedAt());
+                }
+            }
+        }
+        publisher.publish(envelopes, deadLetters, next);
+        cursor = next;
+        envelopes.forEach(e -> metrics.published(e.eventType()));
+        deadLetters.forEach(d -> metrics.deadLettered(d.reason()));
+        metrics.cursorAt(next.lastEventCreatedAt());
+        return page.events().size() >= config.pageLimit();
+    }
+
+    private void fail(Throwable e) {
+        failure = e;
+        state = State.FAILED;
+    }
+
+    /** Stops polling; an open transaction is aborted (never committed half-way). */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
