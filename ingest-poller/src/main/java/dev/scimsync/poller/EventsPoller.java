@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,7 @@ public final class EventsPoller implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean running = true;
     private volatile Cursor cursor;
+    private volatile LeaderLock lock;
 
     public EventsPoller(PollerConfig config, EventsApi api, PollerMetrics metrics, Clock clock) {
         this.config = config;
@@ -65,7 +68,7 @@ public final class EventsPoller implements AutoCloseable {
 
     /** Creates the topics if missing, then starts polling (or waiting as a standby) on its own thread. */
     public EventsPoller start() {
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.bootstrapServers()))) {
             new TopicProvisioner(admin, config.topics(), config.partitions(), (short) 1,
                     config.eventsRetention().toMillis() >= Duration.ofDays(36500).toMillis() ? -1
@@ -93,6 +96,7 @@ public final class EventsPoller implements AutoCloseable {
     private void run() {
         try (LeaderLock lock = new LeaderLock(config.bootstrapServers(), config.transactionalId() + "-leader",
                 config.topics().cursor().name())) {
+            this.lock = lock;
             while (running) {
                 state = State.STANDBY;
                 if (!lock.poll(Duration.ofMillis(500))) {
@@ -101,7 +105,7 @@ public final class EventsPoller implements AutoCloseable {
                 lead(lock);
             }
             state = State.STOPPED;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | WakeupException e) {
             state = State.STOPPED;
         } catch (WorkosAuthException e) {
             LOG.error("poller stopped: {}", e.getMessage());
@@ -137,6 +141,8 @@ public final class EventsPoller implements AutoCloseable {
             }
         } catch (ProducerFencedException e) {
             LOG.warn("another poller instance took over (fenced); standing by");
+        } catch (WakeupException e) {
+            throw e;
         } catch (KafkaException e) {
             if (!running || e.getCause() instanceof InterruptedException) {
                 throw new InterruptedException("closing");
@@ -189,13 +195,23 @@ public final class EventsPoller implements AutoCloseable {
         state = State.FAILED;
     }
 
-    /** Stops polling; an open transaction is aborted (never committed half-way). */
+    /**
+     * Stops polling; an open transaction is aborted (never committed half-way). Waits for the loop to
+     * finish its page; interrupts it only if it is stuck waiting on WorkOS.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        LeaderLock current = lock;
+        if (current != null) {
+            current.wakeup();
+        }
         try {
-            thread.join(Duration.ofSeconds(30).toMillis());
+            thread.join(3_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(30_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

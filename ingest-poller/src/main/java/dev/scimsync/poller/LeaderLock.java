@@ -66,6 +66,11 @@ final class LeaderLock implements AutoCloseable {
         return leader;
     }
 
+    /** Makes a blocked {@link #poll} return at once (with a WakeupException), from any thread. */
+    void wakeup() {
+        consumer.wakeup();
+    }
+
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(5));

@@ -1,0 +1,323 @@
+package dev.scimsync.poller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.core.topic.DeadLetterHeaders;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.EmulatorOptions;
+import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.poller.ScriptedWorkosProxy.Answer;
+import dev.scimsync.poller.workos.SdkEventsApi;
+import dev.scimsync.poller.workos.WorkosClients;
+import dev.scimsync.testkit.SharedKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+@ExtendWith(SharedKafka.class)
+class EventsPollerIT {
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private WorkosEmulator emulator;
+    private EmulatorAdminClient admin;
+    private Topics topics;
+    private String transactionalId;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        emulator = WorkosEmulator.start(EmulatorOptions.defaults());
+        admin = new EmulatorAdminClient(emulator.baseUrl());
+        String prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        topics = new Topics(prefix);
+        transactionalId = prefix + "poller";
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        emulator.close();
+    }
+
+    @Test
+    void shouldPublishScimChangesInOrderPerOrganization_KeyedByOrganization() {
+        CreatedDirectory acme = directory("Acme");
+        CreatedDirectory globex = directory("Globex");
+        List<String> acmeUsers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            acmeUsers.add(user(acme, "a" + i));
+            user(globex, "g" + i);
+        }
+        String group = admin.scimCreateGroup(acme.id(), acme.scimToken(), "Engineering", acmeUsers.subList(0, 5));
+        admin.scimRenameGroup(acme.id(), acme.scimToken(), group, "R&D");
+        admin.scimPatchUserActive(acme.id(), acme.scimToken(), acmeUsers.get(7), false);
+
+        EventsPoller poller = poller(emulator.baseUrl(), emulator.apiKey(), new SimpleMeterRegistry());
+
+        List<JsonNode> expected = workosEvents();
+        List<EventEnvelope> published = awaitPublished(expected.size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(idsOfJson(expected));
+        assertThat(byOrganization(published)).isEqualTo(expectedByOrganization(expected));
+        assertThat(published).allSatisfy(e -> assertThat(e.source().wire()).isEqualTo("events_api"));
+        List<ConsumerRecord<byte[], byte[]>> raw = TopicReader.readCommitted(SharedKafka.bootstrapServers(),
+                topics.events().name());
+        assertThat(raw).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                .isEqualTo(envelope(r).organizationId()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> poller.cursor() != null
+                && expected.get(expected.size() - 1).get("id").asText().equals(poller.cursor().after()));
+    }
+
+    @Test
+    void shouldHoldEachEventExactlyOnce_WhenAPollerDiesMidPageAndAnotherResumes() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        admin.seed(acme.id(), 60, 4, 1, true);
+        int total = workosEvents().size();
+
+        SimpleMeterRegistry firstMetrics = new SimpleMeterRegistry();
+        EventsPoller first = poller(emulator.baseUrl(), emulator.apiKey(), firstMetrics, 10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> published(firstMetrics) >= 30);
+        first.close();
+
+        // a zombie with the same transactional id dies half-way through a page: its records are written
+        // but never committed (as after kill -9)
+        KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        toClose.add(() -> zombie.close(Duration.ZERO));
+        zombie.initTransactions();
+        zombie.beginTransaction();
+        List<EventEnvelope> already = readEvents();
+        for (EventEnvelope again : already.subList(0, 5)) {
+            zombie.send(new ProducerRecord<>(topics.events().name(), again.organizationId().getBytes(StandardCharsets.UTF_8),
+                    topics.events().valueSerde().serializer().serialize("", again)));
+        }
+        zombie.flush();
+
+        poller(emulator.baseUrl(), emulator.apiKey(), new SimpleMeterRegistry(), 10);
+
+        List<EventEnvelope> published = awaitPublished(total);
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(idsOfJson(workosEvents()));
+        assertThat(byOrganization(published)).isEqualTo(expectedByOrganization(workosEvents()));
+    }
+
+    @Test
+    void shouldLetOnlyOneInstancePublish_AndFailOverWhenTheLeaderStops() {
+        CreatedDirectory acme = directory("Acme");
+        SimpleMeterRegistry firstMetrics = new SimpleMeterRegistry();
+        SimpleMeterRegistry secondMetrics = new SimpleMeterRegistry();
+        EventsPoller first = poller(emulator.baseUrl(), emulator.apiKey(), firstMetrics);
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.state() == EventsPoller.State.POLLING);
+        EventsPoller second = poller(emulator.baseUrl(), emulator.apiKey(), secondMetrics);
+
+        for (int i = 0; i < 10; i++) {
+            user(acme, "before" + i);
+        }
+        int firstBatch = workosEvents().size();
+        awaitPublished(firstBatch);
+        assertThat(second.state()).isEqualTo(EventsPoller.State.STANDBY);
+        assertThat(published(firstMetrics)).isEqualTo(firstBatch);
+        assertThat(published(secondMetrics)).isZero();
+
+        first.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.state() == EventsPoller.State.POLLING);
+        for (int i = 0; i < 10; i++) {
+            user(acme, "after" + i);
+        }
+        int total = workosEvents().size();
+        List<EventEnvelope> published = awaitPublished(total);
+        assertThat(ids(published)).doesNotHaveDuplicates().hasSize(total);
+        assertThat(published(secondMetrics)).isEqualTo(total - firstBatch);
+    }
+
+    @Test
+    void shouldRideOutRateLimitsServerErrorsAndMalformedPages_WithoutLosingOrDoublingEvents() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 15; i++) {
+            user(acme, "u" + i);
+        }
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        proxy.thenAnswer(
+                new Answer(429, Map.of("Retry-After", "1", "Content-Type", "application/json"),
+                        "{\"message\":\"Too many requests\"}"),
+                Answer.json(503, "{\"message\":\"unavailable\"}"),
+                Answer.json(502, "{\"message\":\"bad gateway\"}"),
+                Answer.json(500, "{\"message\":\"boom\"}"),
+                Answer.json(500, "{\"message\":\"boom\"}"),
+                Answer.json(200, "<html>not json</html>"),
+                Answer.json(200, "{\"object\":\"list\"}"));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        poller(proxy.baseUrl(), emulator.apiKey(), metrics);
+
+        List<EventEnvelope> published = awaitPublished(workosEvents().size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(idsOfJson(workosEvents()));
+        assertThat(proxy.scriptDone()).isTrue();
+        assertThat(errors(metrics, "429")).isEqualTo(1);
+        assertThat(errors(metrics, "500") + errors(metrics, "502") + errors(metrics, "503")).isEqualTo(4);
+        assertThat(errors(metrics, "malformed")).isEqualTo(2);
+        assertThat(metrics.counter(MetricNames.RATE_LIMIT_WAITS).count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStopWithoutPublishingOrMovingTheCursor_WhenTheApiKeyIsRefused() {
+        user(directory("Acme"), "u1");
+
+        EventsPoller poller = poller(emulator.baseUrl(), "sk_test_wrong_key_123", new SimpleMeterRegistry());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> poller.state() == EventsPoller.State.FAILED);
+        assertThat(poller.failure()).hasMessageContaining("WORKOS_API_KEY").hasMessageContaining("401")
+                .hasMessageNotContaining("sk_test_wrong_key_123");
+        assertThat(readEvents()).isEmpty();
+        assertThat(TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.cursor().name())).isEmpty();
+    }
+
+    @Test
+    void shouldSendUnkeyableAndMalformedEventsToTheDlq_AndKeepGoing() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 5; i++) {
+            user(acme, "u" + i);
+        }
+        List<JsonNode> real = workosEvents();
+        ObjectNode orphan = (ObjectNode) real.get(1).deepCopy();
+        orphan.put("id", "event_00ORPHAN");
+        ObjectNode orphanData = (ObjectNode) orphan.get("data");
+        orphanData.remove("organization_id");
+        orphanData.put("directory_id", "directory_unknown_to_workos");
+        ObjectNode noDate = (ObjectNode) real.get(2).deepCopy();
+        noDate.put("id", "event_00NODATE");
+        noDate.remove("created_at");
+        String page = "{\"object\":\"list\",\"data\":[" + orphan + "," + noDate + "," + real.get(0)
+                + "],\"list_metadata\":{\"after\":null,\"before\":null}}";
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        proxy.thenAnswer(Answer.json(200, page));
+
+        poller(proxy.baseUrl(), emulator.apiKey(), new SimpleMeterRegistry());
+
+        List<EventEnvelope> published = awaitPublished(real.size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(idsOfJson(real));
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name()).size() == 2);
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (var record : TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name())) {
+            reasons.put(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.EVENT_ID),
+                    DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON));
+            assertThat(DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.STAGE)).isEqualTo("ingest-poller");
+        }
+        assertThat(reasons).containsEntry("event_00NODATE", "malformed event: no created_at");
+        assertThat(reasons.get("event_00ORPHAN")).startsWith("no organization");
+    }
+
+    // --- helpers
+
+    private CreatedDirectory directory(String name) {
+        String org = admin.createOrganization(name);
+        return admin.createDirectory(org, name + " directory");
+    }
+
+    private String user(CreatedDirectory directory, String handle) {
+        return admin.scimCreateUser(directory.id(), directory.scimToken(), handle + "@example.test", "First",
+                "Last " + handle, true);
+    }
+
+    private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry) {
+        return poller(baseUrl, apiKey, registry, 100);
+    }
+
+    private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry, int pageLimit) {
+        PollerConfig config = PollerConfig.defaults(SharedKafka.bootstrapServers(), topics, apiKey, URI.create(baseUrl))
+                .withPollInterval(Duration.ofMillis(100))
+                .withTransactionalId(transactionalId)
+                .withPageLimit(pageLimit)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+        EventsPoller poller = new EventsPoller(config,
+                new SdkEventsApi(WorkosClients.create(apiKey, URI.create(baseUrl), Duration.ofSeconds(10))),
+                new PollerMetrics(registry, Clock.systemUTC()), Clock.systemUTC()).start();
+        toClose.add(poller);
+        return poller;
+    }
+
+    private List<JsonNode> workosEvents() {
+        return new ArrayList<>(emulator.events().renderAll());
+    }
+
+    private List<EventEnvelope> readEvents() {
+        return TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.events().name()).stream()
+                .map(EventsPollerIT::envelope).toList();
+    }
+
+    private List<EventEnvelope> awaitPublished(int count) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> readEvents().size() >= count);
+        // a little longer: a duplicate would show up now
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        return readEvents();
+    }
+
+    private static EventEnvelope envelope(ConsumerRecord<byte[], byte[]> record) {
+        return Topics.defaults().events().valueSerde().deserializer().deserialize("", record.value());
+    }
+
+    private static List<String> ids(List<EventEnvelope> events) {
+        return events.stream().map(EventEnvelope::eventId).toList();
+    }
+
+    private static List<String> idsOfJson(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("id").asText()).toList();
+    }
+
+    private static Map<String, List<String>> byOrganization(List<EventEnvelope> events) {
+        Map<String, List<String>> byOrg = new LinkedHashMap<>();
+        events.forEach(e -> byOrg.computeIfAbsent(e.organizationId(), k -> new ArrayList<>()).add(e.eventId()));
+        return byOrg;
+    }
+
+    private static Map<String, List<String>> expectedByOrganization(List<JsonNode> events) {
+        Map<String, List<String>> byOrg = new LinkedHashMap<>();
+        for (JsonNode e : events) {
+            JsonNode data = e.get("data");
+            String org = data.hasNonNull("organization_id") ? data.get("organization_id").asText()
+                    : data.path("user").path("organization_id").asText();
+            byOrg.computeIfAbsent(org, k -> new ArrayList<>()).add(e.get("id").asText());
+        }
+        return byOrg;
+    }
+
+    private static double published(SimpleMeterRegistry registry) {
+        return registry.find(MetricNames.EVENTS_PUBLISHED).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static double errors(SimpleMeterRegistry registry, String status) {
+        var counter = registry.find(MetricNames.WORKOS_ERRORS).tag(MetricNames.TAG_STATUS, status).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
