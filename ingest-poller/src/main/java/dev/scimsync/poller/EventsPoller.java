@@ -5,10 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -18,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.event.EventEnvelope;
-import dev.scimsync.core.topic.TopicProvisioner;
 import dev.scimsync.poller.publish.Cursor;
 import dev.scimsync.poller.publish.CursorStore;
 import dev.scimsync.poller.publish.DeadLetter;
@@ -66,15 +62,11 @@ public final class EventsPoller implements AutoCloseable {
         this.thread = new Thread(this::run, "scim-sync-poller");
     }
 
-    /** Creates the topics if missing, then starts polling (or waiting as a standby) on its own thread. */
+    /**
+     * Starts polling (or waiting as a standby) on its own thread. The topics must exist
+     * ({@link dev.scimsync.core.topic.TopicProvisioner}).
+     */
     public EventsPoller start() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers()))) {
-            new TopicProvisioner(admin, config.topics(), config.partitions(), (short) 1,
-                    config.eventsRetention().toMillis() >= Duration.ofDays(36500).toMillis() ? -1
-                            : config.eventsRetention().toMillis())
-                    .ensureAll(KAFKA_TIMEOUT);
-        }
         thread.start();
         return this;
     }

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.core.topic.DeadLetterHeaders;
+import dev.scimsync.core.topic.TopicProvisioner;
 import dev.scimsync.core.topic.Topics;
 import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
@@ -56,6 +59,9 @@ class EventsPollerIT {
         String prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
         topics = new Topics(prefix);
         transactionalId = prefix + "poller";
+        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            new TopicProvisioner(kafka, topics, 3, (short) 1, -1).ensureAll(Duration.ofSeconds(30));
+        }
     }
 
     @AfterEach

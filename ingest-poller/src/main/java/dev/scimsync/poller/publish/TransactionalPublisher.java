@@ -32,6 +32,10 @@ public final class TransactionalPublisher implements AutoCloseable {
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
+                // one request in flight per partition: with transactions v2, a first send answered
+                // CONCURRENT_TRANSACTIONS (the previous commit's markers still being written) would otherwise
+                // make the requests behind it fail with OUT_OF_ORDER_SEQUENCE_NUMBER
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000,

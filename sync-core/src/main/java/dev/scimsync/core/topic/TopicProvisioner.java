@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ public final class TopicProvisioner {
     private final long eventsRetentionMs;
 
     /**
+     * @param replicationFactor of every topic; -1 = the broker's default.replication.factor
      * @param eventsRetentionMs retention of the events topic; -1 keeps events forever (the default: they
      *                          are small and make replay possible)
      */
@@ -116,6 +118,7 @@ public final class TopicProvisioner {
     }
 
     private NewTopic topic(String name, int partitionCount, Map<String, String> configs) {
-        return new NewTopic(name, partitionCount, replicationFactor).configs(configs);
+        Optional<Short> replication = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
+        return new NewTopic(name, Optional.of(partitionCount), replication).configs(configs);
     }
 }

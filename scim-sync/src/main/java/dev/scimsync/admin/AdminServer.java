@@ -1,0 +1,151 @@
+package dev.scimsync.admin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.scimsync.core.serde.Json;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The admin HTTP API: {@code /api/…} behind the bearer token; {@code /metrics} (Prometheus) and
+ * {@code /health/live}, {@code /health/ready} open, as probes and scrapers expect.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/status$");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AdminToken token;
+    private final StatusSource status;
+    private final PrometheusMeterRegistry metrics;
+
+    private AdminServer(HttpServer server, ExecutorService executor, AdminToken token, StatusSource status,
+                        PrometheusMeterRegistry metrics) {
+        this.server = server;
+        this.executor = executor;
+        this.token = token;
+        this.status = status;
+        this.metrics = metrics;
+    }
+
+    public static AdminServer start(String host, int port, AdminToken token, StatusSource status,
+                                    PrometheusMeterRegistry metrics) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
+            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+                Thread thread = new Thread(r, "admin-api");
+                thread.setDaemon(true);
+                return thread;
+            });
+            server.setExecutor(executor);
+            AdminServer admin = new AdminServer(server, executor, token, status, metrics);
+            server.createContext("/", admin::handle);
+            server.start();
+            return admin;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port
+                    + " for the admin API (SCIM_SYNC_HTTP_PORT / SCIM_SYNC_HTTP_HOST): " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://" + server.getAddress().getHostString() + ":" + port();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!exchange.getRequestMethod().equals("GET")) {
+                json(exchange, 405, Map.of("error", "method not allowed"));
+                return;
+            }
+            switch (path) {
+                case "/health/live" -> json(exchange, 200, Map.of("status", "up"));
+                case "/health/ready" -> ready(exchange);
+                case "/metrics" -> text(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+                default -> api(exchange, path);
+            }
+        } catch (UnsupportedOperationException e) {
+            json(exchange, 501, Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("admin API {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+            json(exchange, 500, Map.of("error", "internal error"));
+        }
+    }
+
+    private void api(HttpExchange exchange, String path) throws IOException {
+        if (!path.startsWith("/api/")) {
+            json(exchange, 404, Map.of("error", "not found"));
+            return;
+        }
+        if (!token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+            json(exchange, 401, Map.of("error", "missing or wrong bearer token (SCIM_SYNC_ADMIN_TOKEN)"));
+            return;
+        }
+        if (path.equals("/api/organizations")) {
+            json(exchange, 200, status.organizations());
+            return;
+        }
+        Matcher m = ORG_STATUS.matcher(path);
+        if (m.matches()) {
+            Optional<Map<String, Object>> org = status.status(m.group(1));
+            if (org.isPresent()) {
+                json(exchange, 200, org.get());
+            } else {
+                json(exchange, 404, Map.of("error", "unknown organization " + m.group(1)));
+            }
+            return;
+        }
+        json(exchange, 404, Map.of("error", "not found"));
+    }
+
+    private void ready(HttpExchange exchange) throws IOException {
+        Map<String, Boolean> checks = status.readiness();
+        boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "ready" : "not ready");
+        body.put("checks", checks);
+        json(exchange, ready ? 200 : 503, body);
+    }
+
+    private static void json(HttpExchange exchange, int status, Object body) throws IOException {
+        text(exchange, status, Json.MAPPER.writeValueAsString(body), "application/json");
+    }
+
+    private static void text(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.scimsync.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scimsync.admin.AdminToken;
+import dev.scimsync.core.serde.Json;
+import picocli.CommandLine.Option;
+
+/**
+ * How operator commands reach a running instance: {@code --url} (default
+ * {@code http://127.0.0.1:$SCIM_SYNC_HTTP_PORT}) with the token from {@code SCIM_SYNC_ADMIN_TOKEN} or, for
+ * the zero-setup mode, {@code $SCIM_SYNC_DATA_DIR/admin-token}.
+ */
+final class AdminClientOptions {
+
+    @Option(names = "--url", description = "admin API of a running scim-sync (default http://127.0.0.1:$SCIM_SYNC_HTTP_PORT)")
+    String url;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    String baseUrl() {
+        if (url != null) {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        String port = System.getenv().getOrDefault("SCIM_SYNC_HTTP_PORT", "8080");
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Never a command-line option: a token there would show in process lists and shell history. */
+    String token() {
+        String env = System.getenv("SCIM_SYNC_ADMIN_TOKEN");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String stored = AdminToken.readStored(Path.of(System.getenv().getOrDefault("SCIM_SYNC_DATA_DIR", "./data")));
+        if (stored == null) {
+            throw new AdminApiException("no admin token: set SCIM_SYNC_ADMIN_TOKEN (or SCIM_SYNC_DATA_DIR to the data "
+                    + "directory of a zero-setup run)");
+        }
+        return stored;
+    }
+
+    /** GET a JSON document from the admin API. */
+    JsonNode get(String path) {
+        String target = baseUrl() + path;
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token())
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                throw new AdminApiException("the admin API at " + baseUrl() + " refused the token "
+                        + "(check SCIM_SYNC_ADMIN_TOKEN)");
+            }
+            if (response.statusCode() == 404) {
+                throw new AdminApiException("not found: " + path + " (" + response.body() + ")");
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw new AdminApiException("the admin API answered HTTP " + response.statusCode() + " to " + path);
+            }
+            return Json.MAPPER.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new AdminApiException("cannot reach the admin API at " + baseUrl() + " (" + e.getClass().getSimpleName()
+                    + "): is scim-sync running? Use --url or SCIM_SYNC_HTTP_PORT", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminApiException("interrupted", e);
+        }
+    }
+}

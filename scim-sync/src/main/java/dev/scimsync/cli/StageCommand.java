@@ -1,0 +1,55 @@
+package dev.scimsync.cli;
+
+import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.runtime.ScimSyncRuntime;
+import dev.scimsync.runtime.Stage;
+import picocli.CommandLine.Option;
+
+/** Runs some stages until Ctrl-C (or until one fails on its own). */
+abstract class StageCommand implements Callable<Integer> {
+
+    @Option(names = "--http-port", description = "admin API port (overrides SCIM_SYNC_HTTP_PORT)")
+    Integer httpPort;
+
+    @Option(names = "--data-dir", description = "data directory (overrides SCIM_SYNC_DATA_DIR)")
+    String dataDir;
+
+    abstract Set<Stage> stages();
+
+    /** Called every few seconds while running; the run command prints a live status line. */
+    void tick(ScimSyncRuntime runtime, PrintStream out) {
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConfigReader reader = ConfigReader.fromEnvironment()
+                .with("SCIM_SYNC_HTTP_PORT", httpPort == null ? null : httpPort.toString(), "--http-port")
+                .with("SCIM_SYNC_DATA_DIR", dataDir, "--data-dir");
+        ScimSyncRuntime runtime = ScimSyncRuntime.start(reader, stages());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.err.println("stopping scim-sync…");
+            runtime.close();
+            stopped.countDown();
+        }, "scim-sync-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        runtime.printBanner(System.out);
+        while (!stopped.await(5, TimeUnit.SECONDS)) {
+            Throwable failure = runtime.failure();
+            if (failure != null) {
+                System.err.println("scim-sync: a stage stopped: " + failure.getMessage());
+                Runtime.getRuntime().removeShutdownHook(hook);
+                runtime.close();
+                return ExitCodes.FAILED;
+            }
+            tick(runtime, System.out);
+        }
+        return ExitCodes.OK;
+    }
+}

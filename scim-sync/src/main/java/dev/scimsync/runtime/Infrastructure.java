@@ -1,0 +1,177 @@
+package dev.scimsync.runtime;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.scimsync.cli.InfrastructureException;
+import dev.scimsync.embedded.EmbeddedDatabase;
+import dev.scimsync.embedded.EmbeddedKafkaBroker;
+import dev.scimsync.emulator.EmulatorOptions;
+import dev.scimsync.emulator.WorkosEmulator;
+
+/**
+ * The three things scim-sync connects to, each either configured or — zero setup — embedded: a Kafka
+ * broker (a real KRaft broker under {@code <data>/kafka}), PostgreSQL (under {@code <data>/postgres}) and
+ * WorkOS (the emulator with a demo directory, persisted to {@code <data>/emulator.json}).
+ */
+public final class Infrastructure implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Infrastructure.class);
+
+    /** What the process was configured with (null = embed). */
+    public record Wanted(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String workosApiKey,
+                         URI workosBaseUrl, Path dataDir) {
+    }
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private String kafkaBootstrap;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String workosApiKey;
+    private URI workosBaseUrl;
+    private WorkosEmulator emulator;
+    private DemoDirectory.Created demo;
+    private DemoActivity demoActivity;
+
+    private Infrastructure() {
+    }
+
+    /**
+     * Starts what is not configured. Only the parts a stage needs are asked for: e.g. the writer alone
+     * needs no WorkOS.
+     */
+    public static Infrastructure start(Wanted wanted, boolean kafka, boolean database, boolean workos) {
+        Infrastructure infra = new Infrastructure();
+        try {
+            if (kafka) {
+                infra.startKafka(wanted);
+            }
+            if (database) {
+                infra.startDatabase(wanted);
+            }
+            if (workos) {
+                infra.startWorkos(wanted);
+            }
+            return infra;
+        } catch (RuntimeException e) {
+            infra.close();
+            throw e;
+        }
+    }
+
+    private void startKafka(Wanted wanted) {
+        if (wanted.kafkaBootstrap() != null) {
+            kafkaBootstrap = wanted.kafkaBootstrap();
+            return;
+        }
+        try {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(wanted.dataDir().resolve("kafka"), 0);
+            owned.add(broker);
+            kafkaBootstrap = broker.bootstrapServers();
+        } catch (RuntimeException e) {
+            throw new InfrastructureException("the embedded Kafka broker could not start (" + e.getMessage()
+                    + "); set SCIM_SYNC_KAFKA_BOOTSTRAP to use a running broker instead", e);
+        }
+    }
+
+    private void startDatabase(Wanted wanted) {
+        if (wanted.dbUrl() != null) {
+            dbUrl = wanted.dbUrl();
+            dbUser = wanted.dbUser();
+            dbPassword = wanted.dbPassword();
+            return;
+        }
+        try {
+            EmbeddedDatabase database = EmbeddedDatabase.start(wanted.dataDir().resolve("postgres"), 0);
+            owned.add(database);
+            dbUrl = "jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres";
+            dbUser = database.user();
+            dbPassword = null;
+        } catch (RuntimeException e) {
+            throw new InfrastructureException(e.getMessage(), e);
+        }
+    }
+
+    private void startWorkos(Wanted wanted) {
+        if (wanted.workosApiKey() != null) {
+            workosApiKey = wanted.workosApiKey();
+            workosBaseUrl = wanted.workosBaseUrl();
+            return;
+        }
+        emulator = WorkosEmulator.start(EmulatorOptions.defaults()
+                .withPersistFile(wanted.dataDir().resolve("emulator.json")));
+        owned.add(emulator);
+        workosApiKey = emulator.apiKey();
+        workosBaseUrl = URI.create(emulator.baseUrl());
+        demo = DemoDirectory.create(emulator, DemoDirectory.DEFAULT_USERS, DemoDirectory.DEFAULT_GROUPS);
+        LOG.info("WorkOS emulator at {} with demo directory {}", emulator.baseUrl(), demo.directoryId());
+    }
+
+    /** Starts the gentle stream of demo IdP changes (zero-setup only). */
+    public void startDemoActivity(java.time.Duration every) {
+        if (emulator != null && demo != null && demoActivity == null) {
+            demoActivity = new DemoActivity(emulator, demo).start(every);
+            owned.add(demoActivity);
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public boolean kafkaEmbedded() {
+        return owned.stream().anyMatch(EmbeddedKafkaBroker.class::isInstance);
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public String dbUser() {
+        return dbUser;
+    }
+
+    public String dbPassword() {
+        return dbPassword;
+    }
+
+    public boolean databaseEmbedded() {
+        return owned.stream().anyMatch(EmbeddedDatabase.class::isInstance);
+    }
+
+    public String workosApiKey() {
+        return workosApiKey;
+    }
+
+    public URI workosBaseUrl() {
+        return workosBaseUrl;
+    }
+
+    /** The built-in emulator, or null when a WorkOS key was configured. */
+    public WorkosEmulator emulator() {
+        return emulator;
+    }
+
+    public DemoDirectory.Created demo() {
+        return demo;
+    }
+
+    /** Stops what this process started, newest first. */
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", owned.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        owned.clear();
+    }
+}

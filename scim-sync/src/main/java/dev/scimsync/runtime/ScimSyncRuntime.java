@@ -1,0 +1,263 @@
+package dev.scimsync.runtime;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.scimsync.admin.AdminServer;
+import dev.scimsync.admin.AdminToken;
+import dev.scimsync.admin.StatusSource;
+import dev.scimsync.core.config.CommonSettings;
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.log.Redact;
+import dev.scimsync.core.topic.TopicProvisioner;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.poller.EventsPoller;
+import dev.scimsync.poller.PollerConfig;
+import dev.scimsync.poller.PollerMetrics;
+import dev.scimsync.poller.PollerSettings;
+import dev.scimsync.poller.workos.SdkEventsApi;
+import dev.scimsync.poller.workos.WorkosClients;
+import dev.scimsync.processor.ProcessorConfig;
+import dev.scimsync.processor.StreamProcessor;
+import dev.scimsync.writer.Database;
+import dev.scimsync.writer.StateWriter;
+import dev.scimsync.writer.WriterConfig;
+import dev.scimsync.writer.query.OrganizationQueries;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * Wires the stages of one process: reads and validates the whole configuration first (every problem at
+ * once), starts what is embedded, then the writer, the processor and the poller (downstream first, so no
+ * stage produces into nothing), then the admin API. Closes in the reverse order.
+ */
+public final class ScimSyncRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScimSyncRuntime.class);
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private Infrastructure infrastructure;
+    private AdminServer adminServer;
+    private AdminToken adminToken;
+    private boolean tokenGenerated;
+    private EventsPoller poller;
+    private StateWriter writer;
+    private StreamProcessor processor;
+    private Database database;
+    private Path dataDir;
+
+    private ScimSyncRuntime() {
+    }
+
+    /** Reads the configuration from {@code reader} and starts {@code stages}. */
+    public static ScimSyncRuntime start(ConfigReader reader, Set<Stage> stages) {
+        ScimSyncRuntime runtime = new ScimSyncRuntime();
+        try {
+            runtime.startAll(reader, EnumSet.copyOf(stages));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll(ConfigReader reader, Set<Stage> stages) {
+        // 1. the whole configuration, validated before anything starts
+        dataDir = reader.get(CommonSettings.DATA_DIR);
+        String httpHost = reader.get(CommonSettings.HTTP_HOST);
+        Integer httpPort = reader.get(CommonSettings.HTTP_PORT);
+        String configuredToken = reader.get(CommonSettings.ADMIN_TOKEN);
+        Infrastructure.Wanted wanted = new Infrastructure.Wanted(reader.get(CommonSettings.KAFKA_BOOTSTRAP),
+                reader.get(CommonSettings.DB_URL), reader.get(CommonSettings.DB_USER),
+                reader.get(CommonSettings.DB_PASSWORD), reader.get(CommonSettings.WORKOS_API_KEY),
+                reader.get(CommonSettings.WORKOS_API_BASE_URL), dataDir);
+        PollerConfig pollerConfig = stages.contains(Stage.POLLER) ? PollerConfig.from(reader, null, null, null) : null;
+        WriterConfig writerConfig = stages.contains(Stage.WRITER) ? WriterConfig.from(reader) : null;
+        ProcessorConfig processorConfig = stages.contains(Stage.PROCESSOR) ? ProcessorConfig.from(reader) : null;
+        reader.throwIfInvalid();
+        LOG.info("effective configuration:\n{}", reader.describe(CommonSettings.ALL).stripTrailing());
+
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        // 2. infrastructure: configured or embedded
+        boolean needsDatabase = stages.contains(Stage.WRITER);
+        infrastructure = Infrastructure.start(wanted, true, needsDatabase, stages.contains(Stage.POLLER));
+        started.add(infrastructure);
+        ensureTopics(reader);
+
+        // 3. stages, downstream first
+        Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        checks.put("kafka", this::kafkaAnswers);
+        StatusSource status = null;
+        if (writerConfig != null) {
+            WriterConfig effective = writerConfig.withKafkaBootstrap(infrastructure.kafkaBootstrap())
+                    .withDatabase(infrastructure.dbUrl(), infrastructure.dbUser(), infrastructure.dbPassword());
+            database = Database.connect(effective);
+            started.add(database);
+            database.migrate();
+            writer = new StateWriter(effective, database.dataSource(), registry);
+            writer.start();
+            started.add(writer);
+            checks.put("database", this::databaseAnswers);
+            checks.put("writer", () -> writer.isRunning());
+            status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()), checks, Clock.systemUTC());
+        }
+        if (processorConfig != null) {
+            processor = new StreamProcessor(processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap()),
+                    registry);
+            processor.start();
+            started.add(processor);
+            checks.put("processor", () -> processor.state().isRunningOrRebalancing());
+        }
+        if (pollerConfig != null) {
+            PollerConfig effective = new PollerConfig(infrastructure.kafkaBootstrap(), pollerConfig.topics(),
+                    pollerConfig.partitions(), pollerConfig.eventsRetention(), infrastructure.workosApiKey(),
+                    infrastructure.workosBaseUrl(), pollerConfig.pollInterval(), pollerConfig.startFrom(),
+                    pollerConfig.transactionalId(), pollerConfig.pageLimit(), pollerConfig.maxRetryAfter(),
+                    pollerConfig.maxBackoff(), pollerConfig.requestTimeout());
+            poller = new EventsPoller(effective, new SdkEventsApi(WorkosClients.create(effective.workosApiKey(),
+                    effective.workosBaseUrl(), effective.requestTimeout())),
+                    new PollerMetrics(registry, Clock.systemUTC()), Clock.systemUTC()).start();
+            started.add(poller);
+            checks.put("poller", () -> poller.state() != EventsPoller.State.FAILED);
+        }
+        if (status == null) {
+            status = new NoDatabaseStatusSource(checks);
+        }
+
+        // 4. the admin API
+        tokenGenerated = configuredToken == null;
+        adminToken = AdminToken.resolve(configuredToken, dataDir);
+        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, registry);
+        started.add(adminServer);
+        infrastructure.startDemoActivity(Duration.ofSeconds(2));
+    }
+
+    /** Every stage may be the first to start in a deployment, so each makes sure the topics exist. */
+    private void ensureTopics(ConfigReader reader) {
+        Duration retention = reader.get(PollerSettings.EVENTS_RETENTION);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrap()))) {
+            new TopicProvisioner(admin, new Topics(reader.get(CommonSettings.TOPIC_PREFIX)),
+                    reader.get(CommonSettings.PARTITIONS), (short) -1,
+                    retention.compareTo(Duration.ofDays(36500)) >= 0 ? -1 : retention.toMillis())
+                    .ensureAll(Duration.ofSeconds(60));
+        }
+    }
+
+    private boolean kafkaAnswers() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                infrastructure.kafkaBootstrap(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean databaseAnswers() {
+        try {
+            database.ping();
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Where things are, for the start banner. */
+    public void printBanner(PrintStream out) {
+        out.println();
+        out.println("scim-sync is running");
+        out.println("  admin API     " + adminServer.url() + "   (GET /api/organizations, /metrics, /health/ready)");
+        out.println("  admin token   " + (tokenGenerated ? adminToken.reveal() + "   (generated, stored in "
+                + dataDir.resolve(AdminToken.FILE_NAME) + ")" : Redact.secret(adminToken.reveal())));
+        out.println("  Kafka         " + infrastructure.kafkaBootstrap()
+                + (infrastructure.kafkaEmbedded() ? "   (embedded, data in " + dataDir.resolve("kafka") + ")" : ""));
+        if (infrastructure.dbUrl() != null) {
+            out.println("  database      " + infrastructure.dbUrl() + (infrastructure.databaseEmbedded()
+                    ? "   (embedded PostgreSQL, data in " + dataDir.resolve("postgres") + ", user postgres)" : ""));
+        }
+        if (infrastructure.workosBaseUrl() != null) {
+            out.println("  WorkOS        " + infrastructure.workosBaseUrl() + (infrastructure.emulator() != null
+                    ? "   (built-in emulator, API key " + infrastructure.emulator().apiKey() + ")" : ""));
+        }
+        if (infrastructure.demo() != null) {
+            out.println("  demo          organization " + infrastructure.demo().organizationId() + ", directory "
+                    + infrastructure.demo().directoryId() + " (" + DemoDirectory.DEFAULT_USERS + " members, "
+                    + DemoDirectory.DEFAULT_GROUPS + " groups, a change every 2 s)");
+        }
+        out.println("  status        java -jar scim-sync/target/scim-sync.jar status"
+                + (adminServer.port() != 8080 ? "   (with SCIM_SYNC_HTTP_PORT=" + adminServer.port() + ")" : ""));
+        out.println();
+        out.flush();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public AdminServer adminServer() {
+        return adminServer;
+    }
+
+    public AdminToken adminToken() {
+        return adminToken;
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** The organization database, when this process runs the writer. */
+    public Database database() {
+        return database;
+    }
+
+    /** A stage that stopped on its own, e.g. the poller after WorkOS refused the key; null if none. */
+    public Throwable failure() {
+        if (poller != null && poller.failure() != null) {
+            return poller.failure();
+        }
+        if (writer != null && writer.failure().isPresent()) {
+            return writer.failure().get();
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+        registry.close();
+    }
+
+}
