@@ -23,6 +23,10 @@ final class AdminClientOptions {
     @Option(names = "--url", description = "admin API of a running scim-sync (default http://127.0.0.1:$SCIM_SYNC_HTTP_PORT)")
     String url;
 
+    @Option(names = "--data-dir", description = "data directory of a zero-setup run, to find its admin token "
+            + "(default $SCIM_SYNC_DATA_DIR, else ./data)")
+    Path dataDir;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     String baseUrl() {
@@ -39,7 +43,8 @@ final class AdminClientOptions {
         if (env != null && !env.isBlank()) {
             return env;
         }
-        String stored = AdminToken.readStored(Path.of(System.getenv().getOrDefault("SCIM_SYNC_DATA_DIR", "./data")));
+        Path dir = dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("SCIM_SYNC_DATA_DIR", "./data"));
+        String stored = AdminToken.readStored(dir);
         if (stored == null) {
             throw new AdminApiException("no admin token: set SCIM_SYNC_ADMIN_TOKEN (or SCIM_SYNC_DATA_DIR to the data "
                     + "directory of a zero-setup run)");

@@ -1,0 +1,238 @@
+package dev.scimsync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.scimsync.cli.ScimSyncCommand;
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.serde.Json;
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.EmulatorOptions;
+import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.emulator.model.DirectorySnapshot;
+import dev.scimsync.runtime.ScimSyncRuntime;
+import dev.scimsync.runtime.Stage;
+import dev.scimsync.testkit.SharedKafka;
+import dev.scimsync.testkit.SharedPostgres;
+import picocli.CommandLine;
+
+/**
+ * The whole pipeline in one process — poller, processor, writer, admin API — on a real broker, a real
+ * PostgreSQL and the WorkOS emulator over HTTP, driven like an IdP through SCIM.
+ */
+@ExtendWith({SharedKafka.class, SharedPostgres.class})
+class PipelineEndToEndIT {
+
+    @TempDir
+    Path dataDir;
+
+    private WorkosEmulator emulator;
+    private EmulatorAdminClient idp;
+    private Map<String, String> env;
+    private String schema;
+    private ScimSyncRuntime runtime;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        emulator = WorkosEmulator.start(EmulatorOptions.defaults());
+        idp = new EmulatorAdminClient(emulator.baseUrl());
+        String prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        schema = SharedPostgres.newSchema();
+        env = new HashMap<>();
+        env.put("SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers());
+        env.put("SCIM_SYNC_DB_URL", SharedPostgres.jdbcUrl(schema));
+        env.put("SCIM_SYNC_DB_USER", SharedPostgres.user());
+        if (!SharedPostgres.password().isEmpty()) {
+            env.put("SCIM_SYNC_DB_PASSWORD", SharedPostgres.password());
+        }
+        env.put("WORKOS_API_KEY", emulator.apiKey());
+        env.put("WORKOS_API_BASE_URL", emulator.baseUrl());
+        env.put("SCIM_SYNC_TOPIC_PREFIX", prefix);
+        env.put("SCIM_SYNC_PARTITIONS", "3");
+        env.put("SCIM_SYNC_HTTP_PORT", "0");
+        env.put("SCIM_SYNC_DATA_DIR", dataDir.toString());
+        env.put("SCIM_SYNC_POLL_INTERVAL", "PT0.2S");
+        env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor");
+        env.put("SCIM_SYNC_WRITER_GROUP_ID", prefix + "writer");
+        env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", prefix + "poller");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        emulator.close();
+    }
+
+    @Test
+    void shouldMirrorScimChangesIntoTheDatabase_ExactlyAsTheDirectory() throws Exception {
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        CreatedDirectory acme = directory("Acme");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            users.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "user" + i + "@acme.test", "User", "Number" + i, true));
+        }
+        List<String> groups = new ArrayList<>();
+        for (int g = 0; g < 5; g++) {
+            groups.add(idp.scimCreateGroup(acme.id(), acme.scimToken(), "Team " + g, users.subList(g * 10, g * 10 + 10)));
+        }
+        idp.scimPatchGroupMembers(acme.id(), acme.scimToken(), groups.get(0), users.subList(20, 25), users.subList(0, 3));
+        idp.scimRenameGroup(acme.id(), acme.scimToken(), groups.get(1), "Platform");
+        idp.scimRenameGroup(acme.id(), acme.scimToken(), groups.get(2), "Security & Compliance");
+        idp.scimReplaceUser(acme.id(), acme.scimToken(), users.get(5), "renamed5@acme.test", "Renamed", "Person", true);
+        for (int i = 40; i < 43; i++) {
+            idp.scimPatchUserActive(acme.id(), acme.scimToken(), users.get(i), false);
+        }
+        idp.scimDeleteUser(acme.id(), acme.scimToken(), users.get(11));
+        idp.scimDeleteUser(acme.id(), acme.scimToken(), users.get(12));
+        idp.scimDeleteGroup(acme.id(), acme.scimToken(), groups.get(4));
+
+        awaitDatabaseEquals(acme);
+
+        // status, through the command line against the running admin API
+        StringWriter out = new StringWriter();
+        CommandLine status = ScimSyncCommand.commandLine().setOut(new PrintWriter(out));
+        int exit = status.execute("status", "--url", runtime.adminServer().url(), "--data-dir", dataDir.toString(),
+                "--org", acme.organizationId(), "--json");
+        assertThat(exit).isZero();
+        JsonNode orgStatus = Json.MAPPER.readTree(out.toString());
+        DirectorySnapshot snapshot = idp.snapshot(acme.id());
+        assertThat(orgStatus.get("id").asText()).isEqualTo(acme.organizationId());
+        assertThat(orgStatus.get("members").asLong()).isEqualTo(snapshot.users().size());
+        assertThat(orgStatus.get("groups").asLong()).isEqualTo(snapshot.groups().size());
+        assertThat(orgStatus.get("memberships").asLong()).isEqualTo(snapshot.memberships().size());
+        assertThat(orgStatus.get("last_event_id").asText()).startsWith("event_");
+
+        StringWriter table = new StringWriter();
+        assertThat(ScimSyncCommand.commandLine().setOut(new PrintWriter(table))
+                .execute("status", "--url", runtime.adminServer().url(), "--data-dir", dataDir.toString())).isZero();
+        assertThat(table.toString()).contains(acme.organizationId()).contains(" " + snapshot.users().size() + " ");
+
+        // the sync-lag histogram on /metrics, open without a token
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(runtime.adminServer().url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("scim_sync_sync_lag_seconds_bucket{");
+        assertThat(metrics.body()).contains("scim_sync_poller_events_published_total{");
+
+        // the API itself wants the token
+        HttpResponse<String> unauthorized = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(runtime.adminServer().url() + "/api/organizations")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldResumeAfterARestart_WithoutReapplyingAndWithNewChangesFlowing() throws Exception {
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        CreatedDirectory acme = directory("Acme");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            users.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "u" + i + "@acme.test", "U", "N" + i, true));
+        }
+        idp.scimCreateGroup(acme.id(), acme.scimToken(), "Everyone", users);
+        awaitDatabaseEquals(acme);
+        String before = checksum();
+        runtime.close();
+
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        // give the restarted stages time to (not) re-apply anything
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(checksum()).isEqualTo(before);
+
+        idp.scimDeleteUser(acme.id(), acme.scimToken(), users.get(0));
+        idp.scimCreateUser(acme.id(), acme.scimToken(), "late@acme.test", "Late", "Joiner", true);
+        awaitDatabaseEquals(acme);
+        assertThat(checksum()).isNotEqualTo(before);
+    }
+
+    // --- helpers
+
+    private CreatedDirectory directory(String name) {
+        return idp.createDirectory(idp.createOrganization(name), name + " Okta");
+    }
+
+    private void awaitDatabaseEquals(CreatedDirectory directory) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            DirectorySnapshot snapshot = idp.snapshot(directory.id());
+            Set<List<String>> expectedMembers = new HashSet<>();
+            snapshot.users().forEach(u -> expectedMembers.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(),
+                    u.state())));
+            Set<List<String>> expectedGroups = new HashSet<>();
+            snapshot.groups().forEach(g -> expectedGroups.add(List.of(g.id(), g.name())));
+            Set<List<String>> expectedMemberships = new HashSet<>();
+            snapshot.memberships().forEach(m -> expectedMemberships.add(List.of(m.groupId(), m.userId())));
+
+            String org = directory.organizationId();
+            assertThat(rows("SELECT directory_user_id, email, first_name, last_name, state FROM members "
+                    + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(expectedMembers);
+            assertThat(rows("SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL AND organization_id = '"
+                    + org + "'")).isEqualTo(expectedGroups);
+            assertThat(rows("SELECT directory_group_id, directory_user_id FROM group_memberships WHERE organization_id = '"
+                    + org + "'")).isEqualTo(expectedMemberships);
+        });
+    }
+
+    private Set<List<String>> rows(String sql) throws Exception {
+        Set<List<String>> rows = new HashSet<>();
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** md5 of every row of the tables the product reads, in a stable order. */
+    private String checksum() throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement()) {
+            for (String table : List.of("members ORDER BY id", "groups ORDER BY directory_group_id",
+                    "group_memberships ORDER BY directory_group_id, directory_user_id")) {
+                try (ResultSet rs = s.executeQuery("SELECT md5(string_agg(t::text, '|')) FROM (SELECT * FROM " + table
+                        + ") t")) {
+                    rs.next();
+                    all.append(rs.getString(1)).append(';');
+                }
+            }
+        }
+        return all.toString();
+    }
+}

@@ -1,0 +1,350 @@
+package dev.scimsync.writer.apply;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.scimsync.core.log.Redact;
+import dev.scimsync.core.model.EntityKeys;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.writer.db.PostgresDialect;
+import dev.scimsync.writer.db.Retry;
+import dev.scimsync.writer.db.TransientErrors;
+import dev.scimsync.writer.dlq.DeadLetter;
+import dev.scimsync.writer.dlq.DeadLetterSink;
+import dev.scimsync.writer.metrics.WriterMetrics;
+import dev.scimsync.writer.offsets.FencedException;
+import dev.scimsync.writer.offsets.OffsetStore;
+
+/**
+ * Writes one batch of state-topic records in one transaction together with the offsets that follow them.
+ * Transient errors are retried; any other failure makes the batch run again record by record, each in its
+ * own savepoint, so that only the failing records go to the DLQ. Dead letters are published (and
+ * acknowledged) before the commit that stores offsets past them. Not thread-safe: one per consumer thread.
+ */
+public final class BatchWriter {
+
+    /** Test seam: runs inside the transaction just before it commits. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void run() throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+
+    private final DataSource dataSource;
+    private final PostgresDialect dialect;
+    private final RecordDecoder decoder;
+    private final ChangeStatements statements;
+    private final OffsetStore offsets;
+    private final Retry retry;
+    private final DeadLetterSink deadLetters;
+    private final WriterMetrics metrics;
+    private final BeforeCommit beforeCommit;
+    private final Map<TopicPartition, Long> stored = new HashMap<>();
+
+    public BatchWriter(DataSource dataSource, RecordDecoder decoder, OffsetStore offsets, Retry retry,
+                       DeadLetterSink deadLetters, WriterMetrics metrics) {
+        this(dataSource, decoder, offsets, retry, deadLetters, metrics, () -> { });
+    }
+
+    public BatchWriter(DataSource dataSource, RecordDecoder decoder, OffsetStore offsets, Retry retry,
+                       DeadLetterSink deadLetters, WriterMetrics metrics, BeforeCommit beforeCommit) {
+        this.dataSource = dataSource;
+        this.dialect = new PostgresDialect();
+        this.decoder = decoder;
+        this.statements = new ChangeStatements(dialect);
+        this.offsets = offsets;
+        this.retry = retry;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.beforeCommit = beforeCommit;
+    }
+
+    /**
+     * Reads the stored offsets of the given partitions and remembers them as the values this writer expects
+     * to advance from. Partitions without a stored offset are absent from the result.
+     */
+    public Map<TopicPartition, Long> loadOffsets(Collection<TopicPartition> partitions) throws Exception {
+        Set<String> topics = new TreeSet<>();
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        Map<TopicPartition, Long> all = retry.call("load stored offsets", () -> {
+            try (Connection connection = dataSource.getConnection()) {
+                return offsets.load(connection, topics);
+            }
+        });
+        Map<TopicPartition, Long> found = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            stored.remove(tp);
+            Long offset = all.get(tp);
+            if (offset != null) {
+                found.put(tp, offset);
+                stored.put(tp, offset);
+            }
+        }
+        return found;
+    }
+
+    /** Stops expecting offsets for partitions this writer no longer owns. */
+    public void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(stored::remove);
+    }
+
+    /** The offsets this writer last read or stored. */
+    public Map<TopicPartition, Long> storedOffsets() {
+        return Map.copyOf(stored);
+    }
+
+    /**
+     * Writes the records (in partition order) and their offsets in one transaction.
+     *
+     * @throws FencedException another writer stored offsets for one of the partitions meanwhile; nothing
+     *                         was written
+     * @throws Exception       the database or the DLQ stayed unavailable; nothing was written
+     */
+    public BatchResult write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        RecordDecoder.Decoded decoded = decoder.decode(records);
+        Map<TopicPartition, Long> next = nextOffsets(records);
+        Attempt attempt;
+        try {
+            attempt = retry.call("write batch of " + records.size() + " records",
+                    () -> inTransaction(decoded, next, false));
+        } catch (FencedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (TransientErrors.isRetryable(e)) {
+                throw e;
+            }
+            LOG.warn("batch of {} records failed ({}); writing it record by record", records.size(),
+                    Redact.emailsIn(TransientErrors.describe(e)));
+            attempt = retry.call("write batch of " + records.size() + " records record by record",
+                    () -> inTransaction(decoded, next, true));
+        }
+        stored.putAll(next);
+        return report(records.size(), decoded, attempt, next);
+    }
+
+    private BatchResult report(int size, RecordDecoder.Decoded decoded, Attempt attempt, Map<TopicPartition, Long> next) {
+        int applied = 0;
+        int unchanged = 0;
+        for (int i = 0; i < decoded.changes().size(); i++) {
+            StateChange change = decoded.changes().get(i);
+            if (attempt.applied[i]) {
+                applied++;
+                metrics.rowsWritten(change.table(), change.isRemoval() ? ChangeStatements.REMOVE : ChangeStatements.UPSERT, 1);
+                metrics.applied(change.eventCreatedAt());
+            } else if (!attempt.failed[i] && !attempt.ownerProtected[i]) {
+                unchanged++;
+            }
+        }
+        int dead = attempt.deadLetters.size();
+        metrics.deadLettered(dead);
+        metrics.batch(size, attempt.duration);
+        return new BatchResult(size, applied, unchanged, dead, attempt.ownerProtectedCount(), Map.copyOf(next),
+                attempt.duration, attempt.recordByRecord);
+    }
+
+    private Attempt inTransaction(RecordDecoder.Decoded decoded, Map<TopicPartition, Long> next, boolean isolated)
+            throws Exception {
+        long started = System.nanoTime();
+        List<StateChange> changes = decoded.changes();
+        Attempt attempt = new Attempt(changes.size(), isolated);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Set<String> organizations = organizationsOf(changes);
+                if (!isolated) {
+                    ensureOrganizations(connection, changes);
+                }
+                Set<String> owners = primaryOwners(connection, organizations);
+                try (LaneBatcher lanes = new LaneBatcher(connection)) {
+                    for (int i = 0; i < changes.size(); i++) {
+                        StateChange change = changes.get(i);
+                        if (isOwnerRemoval(change, owners)) {
+                            attempt.ownerProtected[i] = true;
+                            continue;
+                        }
+                        if (isolated) {
+                            applyIsolated(connection, lanes, change, i, attempt);
+                        } else {
+                            queue(lanes, change, i, attempt);
+                        }
+                    }
+                    lanes.flushAll();
+                }
+                refreshCounts(connection, organizations);
+                offsets.advance(connection, next, stored);
+                List<DeadLetter> letters = new ArrayList<>(decoded.deadLetters());
+                letters.addAll(attempt.deadLetters);
+                attempt.deadLetters = letters;
+                if (!letters.isEmpty()) {
+                    letters.forEach(l -> LOG.warn("dead letter {}: {}", l.sourceCoordinates(), Redact.emailsIn(l.reason())));
+                    deadLetters.publish(letters);
+                }
+                beforeCommit.run();
+                connection.commit();
+            } catch (Exception | Error e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        }
+        attempt.duration = Duration.ofNanos(System.nanoTime() - started);
+        return attempt;
+    }
+
+    private void queue(LaneBatcher lanes, StateChange change, int index, Attempt attempt) throws SQLException {
+        List<Operation> operations = statements.operationsFor(change);
+        for (int k = 0; k < operations.size(); k++) {
+            boolean decides = k == 0;
+            lanes.add(operations.get(k), count -> {
+                if (decides) {
+                    attempt.applied[index] = count > 0;
+                }
+            });
+        }
+    }
+
+    private void applyIsolated(Connection connection, LaneBatcher lanes, StateChange change, int index, Attempt attempt)
+            throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            ensureOrganizations(connection, List.of(change));
+            queue(lanes, change, index, attempt);
+            lanes.flushAll();
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            if (TransientErrors.isRetryable(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            attempt.applied[index] = false;
+            attempt.failed[index] = true;
+            attempt.deadLetters.add(DeadLetter.of(change.source(),
+                    "database rejected the change: " + Redact.emailsIn(TransientErrors.describe(e)), e));
+        }
+    }
+
+    /** Creates unseen organizations; created_at only moves back, to the earliest version ever seen. */
+    private void ensureOrganizations(Connection connection, List<StateChange> changes) throws SQLException {
+        Map<String, Instant> earliest = new TreeMap<>(); // sorted: a fixed lock order
+        for (StateChange change : changes) {
+            Instant at = change.firstSeenAt();
+            if (at != null) {
+                earliest.merge(change.organizationId(), at, (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        if (!earliest.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement(dialect.ensureOrganization())) {
+                for (Map.Entry<String, Instant> e : earliest.entrySet()) {
+                    ps.setString(1, e.getKey());
+                    ChangeStatements.setTime(ps, 2, e.getValue());
+                    ChangeStatements.setTime(ps, 3, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static Set<String> organizationsOf(List<StateChange> changes) {
+        Set<String> organizations = new HashSet<>();
+        changes.forEach(c -> organizations.add(c.organizationId()));
+        return organizations;
+    }
+
+    private Set<String> primaryOwners(Connection connection, Set<String> organizations) throws SQLException {
+        Set<String> owners = new HashSet<>();
+        if (organizations.isEmpty()) {
+            return owners;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(dialect.selectPrimaryOwners())) {
+            ps.setArray(1, connection.createArrayOf("text", organizations.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.add(EntityKeys.member(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return owners;
+    }
+
+    private static boolean isOwnerRemoval(StateChange change, Set<String> owners) {
+        if (change.value() instanceof Member m && m.removed() && owners.contains(m.key())) {
+            LOG.warn("not removing member {} ({}) of organization {}: the Primary Owner is never removed by sync",
+                    m.directoryUserId(), Redact.email(m.email()), m.organizationId());
+            return true;
+        }
+        return false;
+    }
+
+    private void refreshCounts(Connection connection, Set<String> organizations) throws SQLException {
+        if (organizations.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(dialect.refreshCounts())) {
+            ps.setArray(1, connection.createArrayOf("text", new TreeSet<>(organizations).toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+        }
+        return next;
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Outcome of one try at a batch. */
+    private static final class Attempt {
+        final boolean[] applied;
+        final boolean[] failed;
+        final boolean[] ownerProtected;
+        final boolean recordByRecord;
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        Duration duration = Duration.ZERO;
+
+        Attempt(int size, boolean recordByRecord) {
+            this.applied = new boolean[size];
+            this.failed = new boolean[size];
+            this.ownerProtected = new boolean[size];
+            this.recordByRecord = recordByRecord;
+        }
+
+        int ownerProtectedCount() {
+            int n = 0;
+            for (boolean b : ownerProtected) {
+                n += b ? 1 : 0;
+            }
+            return n;
+        }
+    }
+}

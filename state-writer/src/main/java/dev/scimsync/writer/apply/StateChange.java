@@ -1,0 +1,78 @@
+package dev.scimsync.writer.apply;
+
+import java.time.Instant;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import dev.scimsync.core.model.Group;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.SyncStatus;
+
+/**
+ * One decoded state-topic record and what became of it in the current attempt.
+ *
+ * @param source the Kafka record; never null
+ * @param value  a {@link Member}, {@link Group}, {@link Membership} or {@link SyncStatus}; never null
+ */
+public record StateChange(ConsumerRecord<byte[], byte[]> source, Object value) {
+
+    public String organizationId() {
+        if (value instanceof Member m) {
+            return m.organizationId();
+        } else if (value instanceof Group g) {
+            return g.organizationId();
+        } else if (value instanceof Membership ms) {
+            return ms.organizationId();
+        }
+        return ((SyncStatus) value).organizationId();
+    }
+
+    /** The table the change lands in (the status topic's is sync_status). */
+    public String table() {
+        if (value instanceof Member) {
+            return "members";
+        } else if (value instanceof Group) {
+            return "groups";
+        } else if (value instanceof Membership) {
+            return "group_memberships";
+        }
+        return "sync_status";
+    }
+
+    public boolean isRemoval() {
+        if (value instanceof Member m) {
+            return m.removed();
+        } else if (value instanceof Group g) {
+            return g.removed();
+        } else if (value instanceof Membership ms) {
+            return ms.removed();
+        }
+        return false;
+    }
+
+    /** The earliest time this change tells about, for {@code organizations.created_at}; null if none. */
+    public Instant firstSeenAt() {
+        if (value instanceof Member m) {
+            return m.version().at();
+        } else if (value instanceof Group g) {
+            return g.version().at();
+        } else if (value instanceof Membership ms) {
+            return ms.version().at();
+        }
+        SyncStatus s = (SyncStatus) value;
+        return s.lastEventCreatedAt() != null ? s.lastEventCreatedAt() : s.lastAppliedAt();
+    }
+
+    /** WorkOS created_at of the causing event, for sync lag; null for statuses. */
+    public Instant eventCreatedAt() {
+        if (value instanceof Member m) {
+            return m.eventCreatedAt();
+        } else if (value instanceof Group g) {
+            return g.eventCreatedAt();
+        } else if (value instanceof Membership ms) {
+            return ms.eventCreatedAt();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.scimsync.writer.query;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/** Read-only queries for the admin API. */
+public final class OrganizationQueries {
+
+    static final String LIST = "SELECT o.id, o.name, o.provisioning_mode, COALESCE(s.members, 0), COALESCE(s.groups, 0), "
+            + "COALESCE(s.memberships, 0), s.last_event_created_at "
+            + "FROM organizations o LEFT JOIN sync_status s ON s.organization_id = o.id ORDER BY o.id";
+
+    static final String STATUS = "SELECT o.id, o.name, o.provisioning_mode, o.primary_owner_member_id, o.max_removal_percent, "
+            + "o.max_removal_count, COALESCE(s.members, 0), COALESCE(s.groups, 0), COALESCE(s.memberships, 0), "
+            + "s.processor_members, s.processor_groups, s.processor_memberships, s.last_event_id, s.last_event_created_at, "
+            + "s.last_applied_at, s.last_resync_id, s.last_resync_state, s.last_resync_at "
+            + "FROM organizations o LEFT JOIN sync_status s ON s.organization_id = o.id WHERE o.id = ?";
+
+    private final DataSource dataSource;
+
+    public OrganizationQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Every organization the database knows, by id. */
+    public List<OrganizationSummary> list() throws SQLException {
+        List<OrganizationSummary> organizations = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(LIST);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                organizations.add(new OrganizationSummary(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6), instant(rs, 7)));
+            }
+        }
+        return organizations;
+    }
+
+    /** The status of one organization; empty when the database does not know it. */
+    public Optional<OrganizationStatus> status(String organizationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(STATUS)) {
+            ps.setString(1, organizationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new OrganizationStatus(rs.getString(1), rs.getString(2), rs.getString(3),
+                        (Long) rs.getObject(4, Long.class), (Integer) rs.getObject(5, Integer.class),
+                        (Integer) rs.getObject(6, Integer.class), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                        rs.getObject(10, Long.class), rs.getObject(11, Long.class), rs.getObject(12, Long.class),
+                        rs.getString(13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17),
+                        instant(rs, 18)));
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.scimsync.writer.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class PostgresDialectTest {
+
+    private static final String GUARD =
+            "WHERE (excluded.version_at, excluded.version_event_id) > (t.version_at, t.version_event_id)";
+
+    private final PostgresDialect dialect = new PostgresDialect();
+
+    @Test
+    void shouldUpsertMember_OnThePartialUniqueIndex_GuardedByVersion() {
+        assertThat(dialect.upsertMember())
+                .startsWith("INSERT INTO members AS t (organization_id, directory_user_id, source, ")
+                .contains("VALUES (?, ?, 'directory', ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, NULL) ")
+                .contains("ON CONFLICT (organization_id, directory_user_id) WHERE directory_user_id IS NOT NULL DO UPDATE SET ")
+                .contains("removed_at = NULL ")
+                .endsWith(GUARD);
+        assertThat(dialect.upsertMember()).doesNotContain("created_at =");
+    }
+
+    @Test
+    void shouldRemoveMember_KeepingFirstRemovalTime_AndSparingThePrimaryOwner() {
+        assertThat(dialect.removeMember())
+                .contains("removed_at = COALESCE(t.removed_at, excluded.removed_at)")
+                .contains(GUARD + " AND t.id IS DISTINCT FROM (SELECT o.primary_owner_member_id FROM organizations o "
+                        + "WHERE o.id = t.organization_id)")
+                .doesNotContain("DELETE");
+        // a removal does not overwrite what is known of the member
+        assertThat(dialect.removeMember()).doesNotContain("email = excluded.email");
+    }
+
+    @Test
+    void shouldUpsertAndRemoveGroups_OnTheirKey_GuardedByVersion() {
+        assertThat(dialect.upsertGroup())
+                .contains("ON CONFLICT (organization_id, directory_group_id) DO UPDATE SET ")
+                .contains("removed_at = NULL ")
+                .endsWith(GUARD);
+        assertThat(dialect.removeGroup())
+                .contains("removed_at = COALESCE(t.removed_at, excluded.removed_at)")
+                .endsWith(GUARD);
+    }
+
+    @Test
+    void shouldAddMembership_UnlessANewerRemovalIsRecorded() {
+        String sql = dialect.addMembership();
+        assertThat(sql)
+                .startsWith("WITH v (organization_id, directory_group_id, directory_user_id, directory_id, version_at, "
+                        + "version_event_id) AS (VALUES (?, ?, ?, ?, CAST(? AS timestamptz), ?)), ")
+                .contains("cleared AS (DELETE FROM group_membership_removals r USING v WHERE ")
+                .contains("AND (r.version_at, r.version_event_id) < (v.version_at, v.version_event_id)) ")
+                .contains("WHERE NOT EXISTS (SELECT 1 FROM group_membership_removals r WHERE ")
+                .contains("AND (r.version_at, r.version_event_id) >= (v.version_at, v.version_event_id)) ")
+                .contains("ON CONFLICT (organization_id, directory_group_id, directory_user_id) DO UPDATE SET ")
+                .endsWith(GUARD);
+    }
+
+    @Test
+    void shouldRemoveMembership_DeletingOnlyOlderRows_AndRecordingTheRemovalVersion() {
+        String sql = dialect.removeMembership();
+        assertThat(sql)
+                .contains("ended AS (DELETE FROM group_memberships m USING v WHERE ")
+                .contains("AND (m.version_at, m.version_event_id) < (v.version_at, v.version_event_id)) ")
+                .contains("INSERT INTO group_membership_removals AS t ")
+                .contains("WHERE NOT EXISTS (SELECT 1 FROM group_memberships m WHERE ")
+                .endsWith(GUARD);
+    }
+
+    @Test
+    void shouldCountParameters_AsTheBindersExpect() {
+        assertThat(placeholders(dialect.upsertMember())).isEqualTo(14);
+        assertThat(placeholders(dialect.removeMember())).isEqualTo(15);
+        assertThat(placeholders(dialect.upsertGroup())).isEqualTo(9);
+        assertThat(placeholders(dialect.removeGroup())).isEqualTo(10);
+        assertThat(placeholders(dialect.addMembership())).isEqualTo(6);
+        assertThat(placeholders(dialect.removeMembership())).isEqualTo(6);
+        assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(10);
+        assertThat(placeholders(dialect.upsertResyncRun())).isEqualTo(8);
+        assertThat(placeholders(dialect.ensureOrganization())).isEqualTo(3);
+        assertThat(placeholders(dialect.advanceOffset())).isEqualTo(5);
+        assertThat(placeholders(dialect.insertOffset())).isEqualTo(4);
+    }
+
+    @Test
+    void shouldOnlyMoveOffsets_FromTheExpectedValue() {
+        assertThat(dialect.advanceOffset()).isEqualTo("UPDATE writer_offsets SET next_offset = ? WHERE consumer_group = ? "
+                + "AND topic = ? AND partition = ? AND next_offset = ?");
+        assertThat(dialect.insertOffset()).endsWith("ON CONFLICT DO NOTHING");
+    }
+
+    @Test
+    void shouldOnlyMoveOrganizationCreationBack() {
+        assertThat(dialect.ensureOrganization())
+                .contains("ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE excluded.created_at < t.created_at");
+    }
+
+    @Test
+    void shouldSkipStaleOrUnchangedStatus() {
+        assertThat(dialect.upsertProcessorStatus())
+                .contains("WHERE (COALESCE(excluded.last_event_created_at, '-infinity'), COALESCE(excluded.last_event_id, '')) "
+                        + ">= (COALESCE(t.last_event_created_at, '-infinity'), COALESCE(t.last_event_id, ''))")
+                .contains(") IS DISTINCT FROM (");
+        assertThat(dialect.refreshCounts())
+                .contains("FROM unnest(CAST(? AS text[])) AS o(id)")
+                .endsWith("WHERE (t.members, t.groups, t.memberships) IS DISTINCT FROM "
+                        + "(excluded.members, excluded.groups, excluded.memberships)");
+        assertThat(dialect.upsertResyncRun()).endsWith("WHERE t.state IN ('running', 'held') AND t.state IS DISTINCT FROM excluded.state");
+    }
+
+    @Test
+    void shouldNeverUseTheWallClock_InAnyStatement() throws Exception {
+        for (String sql : allStatements()) {
+            assertThat(sql.toLowerCase()).doesNotContain("now()").doesNotContain("current_timestamp")
+                    .doesNotContain("clock_timestamp");
+        }
+    }
+
+    private List<String> allStatements() throws Exception {
+        List<String> statements = new ArrayList<>();
+        for (Method method : PostgresDialect.class.getDeclaredMethods()) {
+            if (java.lang.reflect.Modifier.isPublic(method.getModifiers()) && method.getParameterCount() == 0
+                    && method.getReturnType() == String.class) {
+                statements.add((String) method.invoke(dialect));
+            }
+        }
+        assertThat(statements).hasSizeGreaterThanOrEqualTo(15);
+        return statements;
+    }
+
+    private static int placeholders(String sql) {
+        return (int) sql.chars().filter(c -> c == '?').count();
+    }
+}
