@@ -1,6 +1,7 @@
 package dev.scimsync.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,9 @@ abstract class StageCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "data directory (overrides SCIM_SYNC_DATA_DIR)")
     String dataDir;
 
+    /** The process environment; tests replace it. */
+    Map<String, String> environment = System.getenv();
+
     abstract Set<Stage> stages();
 
     /** Called every few seconds while running; the run command prints a live status line. */
@@ -28,7 +32,7 @@ abstract class StageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ConfigReader reader = ConfigReader.fromEnvironment()
+        ConfigReader reader = ConfigReader.from(environment)
                 .with("SCIM_SYNC_HTTP_PORT", httpPort == null ? null : httpPort.toString(), "--http-port")
                 .with("SCIM_SYNC_DATA_DIR", dataDir, "--data-dir");
         ScimSyncRuntime runtime = ScimSyncRuntime.start(reader, stages());
