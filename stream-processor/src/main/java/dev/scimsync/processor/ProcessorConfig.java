@@ -1,0 +1,118 @@
+package dev.scimsync.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.scimsync.core.config.CommonSettings;
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.processor.errors.DeadLetters;
+import dev.scimsync.processor.errors.DlqDeserializationExceptionHandler;
+import dev.scimsync.processor.errors.DlqProcessingExceptionHandler;
+import dev.scimsync.processor.errors.DlqProductionExceptionHandler;
+
+/**
+ * The stream processor's configuration, read once at start.
+ *
+ * @param bootstrapServers   Kafka bootstrap servers; null when none was configured (zero-setup mode: the caller
+ *                           starts the embedded broker and sets it with {@link #withBootstrapServers})
+ * @param topics             every topic name, under the configured prefix
+ * @param applicationId      Kafka Streams application id
+ * @param stateDir           where RocksDB keeps the stores
+ * @param dedupRetention     how long event ids are remembered
+ * @param tombstoneRetention how long removed entities keep their version in the stores
+ * @param purgeInterval      how often expired removals are purged
+ * @param commitInterval     Kafka Streams commit interval
+ * @param threads            stream threads
+ * @param replicationFactor  of the internal topics; -1 = broker default
+ * @param onBadRecord        DLQ or fail
+ */
+public record ProcessorConfig(
+        String bootstrapServers,
+        Topics topics,
+        String applicationId,
+        Path stateDir,
+        Duration dedupRetention,
+        Duration tombstoneRetention,
+        Duration purgeInterval,
+        Duration commitInterval,
+        int threads,
+        int replicationFactor,
+        BadRecordPolicy onBadRecord) {
+
+    public ProcessorConfig {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(dedupRetention, "dedupRetention");
+        Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
+        Objects.requireNonNull(purgeInterval, "purgeInterval");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(onBadRecord, "onBadRecord");
+    }
+
+    /**
+     * Reads every processor setting plus the common ones it uses.
+     *
+     * @throws dev.scimsync.core.config.ConfigException listing every problem the reader has collected so far
+     */
+    public static ProcessorConfig from(ConfigReader reader) {
+        String bootstrap = reader.get(CommonSettings.KAFKA_BOOTSTRAP);
+        String prefix = reader.get(CommonSettings.TOPIC_PREFIX);
+        Path dataDir = reader.get(CommonSettings.DATA_DIR);
+        String applicationId = reader.get(ProcessorSettings.APPLICATION_ID);
+        Path stateDir = reader.get(ProcessorSettings.STATE_DIR);
+        Duration dedup = reader.get(ProcessorSettings.DEDUP_RETENTION);
+        Duration tombstones = reader.get(ProcessorSettings.TOMBSTONE_RETENTION);
+        Duration purge = reader.get(ProcessorSettings.PURGE_INTERVAL);
+        Duration commit = reader.get(ProcessorSettings.COMMIT_INTERVAL);
+        Integer threads = reader.get(ProcessorSettings.THREADS);
+        Integer replication = reader.get(ProcessorSettings.REPLICATION_FACTOR);
+        BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
+        reader.check(replication == null || replication != 0, ProcessorSettings.REPLICATION_FACTOR.name(),
+                "expected -1 (broker default) or at least 1, got 0");
+        reader.check(dedup == null || purge == null || purge.compareTo(dedup) <= 0,
+                ProcessorSettings.PURGE_INTERVAL.name(), "must not be longer than "
+                        + ProcessorSettings.DEDUP_RETENTION.name());
+        reader.throwIfInvalid();
+        if (stateDir == null) {
+            stateDir = dataDir.resolve("stream-processor");
+        }
+        return new ProcessorConfig(bootstrap, new Topics(prefix), applicationId, stateDir, dedup, tombstones, purge,
+                commit, threads, replication, onBadRecord);
+    }
+
+    /** The same configuration with the bootstrap servers of a broker started by the caller. */
+    public ProcessorConfig withBootstrapServers(String servers) {
+        return new ProcessorConfig(servers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
+                purgeInterval, commitInterval, threads, replicationFactor, onBadRecord);
+    }
+
+    /**
+     * The Kafka Streams properties: exactly-once, the DLQ exception handlers, stores under {@link #stateDir}.
+     * Pure: used by {@link StreamProcessor} and, with a dummy bootstrap, by the topology tests.
+     */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers == null ? "" : bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
+        props.put(DeadLetters.POLICY_CONFIG, onBadRecord.name());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return props;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.scimsync.processor;
+
+import java.util.List;
+
+import dev.scimsync.core.config.Setting;
+
+/** The settings of the stream processor, declared once; see {@link ProcessorConfig#from}. */
+public final class ProcessorSettings {
+
+    public static final Setting<String> APPLICATION_ID = Setting.string("SCIM_SYNC_PROCESSOR_APPLICATION_ID",
+            "scim-sync-processor", "Kafka Streams application id (consumer group, prefix of internal topics)");
+    public static final Setting<java.nio.file.Path> STATE_DIR = Setting.path("SCIM_SYNC_PROCESSOR_STATE_DIR", null,
+            "directory of the RocksDB state stores; unset = <SCIM_SYNC_DATA_DIR>/stream-processor");
+    public static final Setting<java.time.Duration> DEDUP_RETENTION = Setting.duration(
+            "SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "P7D",
+            "how long a WorkOS event id is remembered to drop re-delivered events (ISO-8601)");
+    public static final Setting<java.time.Duration> TOMBSTONE_RETENTION = Setting.duration(
+            "SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION", "P7D",
+            "how long a removed member, group or membership keeps its version in the stores, so that a late older"
+                    + " update cannot bring it back (ISO-8601)");
+    public static final Setting<java.time.Duration> PURGE_INTERVAL = Setting.duration(
+            "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H",
+            "how often expired removal records are purged from the stores (ISO-8601)");
+    public static final Setting<java.time.Duration> COMMIT_INTERVAL = Setting.duration(
+            "SCIM_SYNC_PROCESSOR_COMMIT_INTERVAL", "PT0.1S",
+            "Kafka Streams commit interval: with exactly-once, how long output waits before it becomes visible");
+    public static final Setting<Integer> THREADS = Setting.integer("SCIM_SYNC_PROCESSOR_THREADS", 1, 1, 64,
+            "Kafka Streams threads of this instance");
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer(
+            "SCIM_SYNC_PROCESSOR_REPLICATION_FACTOR", -1, -1, 32,
+            "replication factor of the changelog topics (-1 = the broker's default)");
+    public static final Setting<BadRecordPolicy> ON_BAD_RECORD = Setting.oneOf("SCIM_SYNC_PROCESSOR_ON_BAD_RECORD",
+            BadRecordPolicy.class, BadRecordPolicy.DLQ,
+            "what happens to an event that cannot be parsed or applied: dlq (send it to the DLQ topic and go on)"
+                    + " or fail (stop the processor)");
+
+    public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, STATE_DIR, DEDUP_RETENTION, TOMBSTONE_RETENTION,
+            PURGE_INTERVAL, COMMIT_INTERVAL, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);
+
+    private ProcessorSettings() {
+    }
+}

@@ -1,0 +1,58 @@
+package dev.scimsync.processor;
+
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+import dev.scimsync.core.topic.Topic;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.processor.metrics.ProcessorMetrics;
+import dev.scimsync.processor.partition.OrganizationStreamPartitioner;
+import dev.scimsync.processor.state.DirectoryStateProcessor;
+import dev.scimsync.processor.state.StateStores;
+
+/**
+ * The stream processor's topology, a pure function of its configuration:
+ *
+ * <pre>
+ * events ──▶ apply-directory-events ──▶ members, groups, memberships, status
+ *            (dedup, members, groups, memberships, memberships-by-member, removals, status stores)
+ * </pre>
+ *
+ * Keyed by organization id from source to sinks, no repartition; every sink writes to the organization's
+ * partition. Bad records reach the DLQ through the exception handlers configured by
+ * {@link ProcessorConfig#streamsProperties()}.
+ */
+public final class ProcessorTopology {
+
+    public static final String SOURCE = "events-source";
+    public static final String APPLY = "apply-directory-events";
+
+    private ProcessorTopology() {
+    }
+
+    public static Topology build(ProcessorConfig config) {
+        return build(config, ProcessorMetrics.NONE);
+    }
+
+    public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
+        Topics topics = config.topics();
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, topics.events().keySerde().deserializer(),
+                topics.events().valueSerde().deserializer(), topics.events().name());
+        topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.tombstoneRetention(),
+                config.purgeInterval(), metrics), SOURCE);
+        for (StoreBuilder<?> store : StateStores.builders(config.dedupRetention())) {
+            topology.addStateStore(store, APPLY);
+        }
+        sink(topology, DirectoryStateProcessor.MEMBERS_SINK, topics.members());
+        sink(topology, DirectoryStateProcessor.GROUPS_SINK, topics.groups());
+        sink(topology, DirectoryStateProcessor.MEMBERSHIPS_SINK, topics.memberships());
+        sink(topology, DirectoryStateProcessor.STATUS_SINK, topics.status());
+        return topology;
+    }
+
+    private static <V> void sink(Topology topology, String name, Topic<String, V> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                new OrganizationStreamPartitioner<V>(), APPLY);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.scimsync.processor.metrics;
+
+/**
+ * What the topology reports about each event, by WorkOS event type. Called from stream threads; implementations
+ * must be thread-safe.
+ */
+public interface ProcessorMetrics {
+
+    /** Reports nothing: the topology tests' default. */
+    ProcessorMetrics NONE = new ProcessorMetrics() {
+        @Override
+        public void applied(String eventType) {
+        }
+
+        @Override
+        public void duplicate(String eventType) {
+        }
+
+        @Override
+        public void stale(String eventType) {
+        }
+    };
+
+    /** The event changed the state. */
+    void applied(String eventType);
+
+    /** The event id was seen before: nothing done. */
+    void duplicate(String eventType);
+
+    /** The event was older than the state it would change (or changed nothing): nothing emitted. */
+    void stale(String eventType);
+}

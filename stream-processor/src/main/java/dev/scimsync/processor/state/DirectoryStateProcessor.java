@@ -1,0 +1,135 @@
+package dev.scimsync.processor.state;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.model.Group;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.SyncStatus;
+import dev.scimsync.processor.dedup.EventDeduplicator;
+import dev.scimsync.processor.event.DirectoryChange;
+import dev.scimsync.processor.event.EventParser;
+import dev.scimsync.processor.event.InvalidEventException;
+import dev.scimsync.processor.metrics.ProcessorMetrics;
+
+/**
+ * Applies the events of the organizations of one partition, in order: drop a duplicate, parse (a bad event throws
+ * before any store is touched and goes to the DLQ through the processing exception handler), apply the ordering
+ * rules, emit what changed and the organization's status, and only then remember the event id.
+ */
+public final class DirectoryStateProcessor implements Processor<String, EventEnvelope, String, Object> {
+
+    /** Child (sink) names this processor forwards to. */
+    public static final String MEMBERS_SINK = "members-sink";
+    public static final String GROUPS_SINK = "groups-sink";
+    public static final String MEMBERSHIPS_SINK = "memberships-sink";
+    public static final String STATUS_SINK = "status-sink";
+
+    private final Duration tombstoneRetention;
+    private final Duration purgeInterval;
+    private final ProcessorMetrics metrics;
+
+    private ProcessorContext<String, Object> context;
+    private EventDeduplicator dedup;
+    private EntityStores stores;
+    private DirectoryRules rules;
+    private KeyValueStore<String, SyncStatus> status;
+    private long currentTimestamp;
+
+    public DirectoryStateProcessor(Duration tombstoneRetention, Duration purgeInterval, ProcessorMetrics metrics) {
+        this.tombstoneRetention = tombstoneRetention;
+        this.purgeInterval = purgeInterval;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.dedup = new EventDeduplicator(context.getStateStore(StateStores.DEDUP));
+        Removals removals = new Removals(context.getStateStore(StateStores.REMOVALS), tombstoneRetention,
+                context::currentSystemTimeMs);
+        this.stores = new EntityStores(context.getStateStore(StateStores.MEMBERS),
+                context.getStateStore(StateStores.GROUPS), context.getStateStore(StateStores.MEMBERSHIPS),
+                context.getStateStore(StateStores.MEMBERSHIPS_BY_MEMBER), removals, new Emitter());
+        this.rules = new DirectoryRules(stores);
+        this.status = context.getStateStore(StateStores.STATUS);
+        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpiredRemovals);
+    }
+
+    @Override
+    public void process(Record<String, EventEnvelope> record) {
+        EventEnvelope envelope = record.value();
+        if (envelope == null) {
+            throw new InvalidEventException(null, null, "a record without a value on the events topic (key "
+                    + record.key() + ")");
+        }
+        DirectoryChange change = EventParser.parse(record.key(), envelope);
+        if (dedup.isDuplicate(change.eventId(), change.eventCreatedAt())) {
+            metrics.duplicate(envelope.eventType());
+            return;
+        }
+        currentTimestamp = record.timestamp();
+        Changes changes = stores.begin();
+        rules.apply(change);
+        if (changes.any()) {
+            emitStatus(envelope.organizationId(), change, changes);
+            metrics.applied(envelope.eventType());
+        } else if (!(change instanceof DirectoryChange.NoChange)) {
+            metrics.stale(envelope.eventType());
+        }
+        dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+    }
+
+    private void emitStatus(String org, DirectoryChange change, Changes changes) {
+        SyncStatus previous = status.get(org);
+        SyncStatus next = previous == null
+                ? new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(), changes.membersDelta(),
+                        changes.groupsDelta(), changes.membershipsDelta(), null, null)
+                : new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(),
+                        previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
+                        previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
+                        previous.resyncState());
+        status.put(org, next);
+        forward(org, next, STATUS_SINK);
+    }
+
+    private void purgeExpiredRemovals(long now) {
+        for (Removals.Expired expired : stores.removals().expiredAt(now)) {
+            stores.purge(expired);
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    private void forward(String key, Object value, String child) {
+        context.forward(new Record<>(key, value, currentTimestamp, new RecordHeaders()), child);
+    }
+
+    private final class Emitter implements StateEmitter {
+        @Override
+        public void member(Member member) {
+            forward(member.key(), member, MEMBERS_SINK);
+        }
+
+        @Override
+        public void group(Group group) {
+            forward(group.key(), group, GROUPS_SINK);
+        }
+
+        @Override
+        public void membership(Membership membership) {
+            forward(membership.key(), membership, MEMBERSHIPS_SINK);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.scimsync.processor.state;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.scimsync.core.model.EntityKeys;
+import dev.scimsync.core.model.Group;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Membership;
+
+/**
+ * The entity stores of one task and the bookkeeping every write needs: the change in entities present, the
+ * membership index, the removal expiry, and the emission of the new state.
+ */
+final class EntityStores {
+
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KeyValueStore<String, Member> members;
+    private final KeyValueStore<String, Group> groups;
+    private final KeyValueStore<String, Membership> memberships;
+    private final KeyValueStore<String, String> membershipsByMember;
+    private final Removals removals;
+    private final StateEmitter emitter;
+    private Changes changes = new Changes();
+
+    EntityStores(KeyValueStore<String, Member> members, KeyValueStore<String, Group> groups,
+                 KeyValueStore<String, Membership> memberships, KeyValueStore<String, String> membershipsByMember,
+                 Removals removals, StateEmitter emitter) {
+        this.members = members;
+        this.groups = groups;
+        this.memberships = memberships;
+        this.membershipsByMember = membershipsByMember;
+        this.removals = removals;
+        this.emitter = emitter;
+    }
+
+    /** Starts the bookkeeping of one event. */
+    Changes begin() {
+        changes = new Changes();
+        return changes;
+    }
+
+    Member member(String key) {
+        return members.get(key);
+    }
+
+    Group group(String key) {
+        return groups.get(key);
+    }
+
+    Membership membership(String key) {
+        return memberships.get(key);
+    }
+
+    void putMember(Member next, Member previous) {
+        members.put(next.key(), next);
+        changes.changed();
+        changes.members(present(!next.removed()) - present(previous != null && !previous.removed()));
+        if (next.removed()) {
+            removals.expireLater(Removals.Kind.MEMBER, next.key(), next.version());
+        }
+        emitter.member(next);
+    }
+
+    void putGroup(Group next, Group previous) {
+        groups.put(next.key(), next);
+        changes.changed();
+        changes.groups(present(!next.removed()) - present(previous != null && !previous.removed()));
+        if (next.removed()) {
+            removals.expireLater(Removals.Kind.GROUP, next.key(), next.version());
+        }
+        emitter.group(next);
+    }
+
+    /**
+     * Stores a membership; it is emitted when it appears, ends, or ends while unknown to the store (the writer may
+     * still hold it), not when only its version moves.
+     */
+    void putMembership(Membership next, Membership previous) {
+        boolean wasPresent = previous != null && !previous.removed();
+        memberships.put(next.key(), next);
+        changes.changed();
+        changes.memberships(present(!next.removed()) - present(wasPresent));
+        String indexKey = EntityKeys.member(next.organizationId(), next.directoryUserId()) + EntityKeys.SEPARATOR
+                + next.directoryGroupId();
+        if (next.removed()) {
+            membershipsByMember.delete(indexKey);
+            removals.expireLater(Removals.Kind.MEMBERSHIP, next.key(), next.version());
+        } else {
+            membershipsByMember.put(indexKey, next.directoryGroupId());
+        }
+        if (previous == null || wasPresent == next.removed()) {
+            emitter.membership(next);
+        }
+    }
+
+    List<Membership> membershipsOfGroup(String organizationId, String directoryGroupId) {
+        return values(memberships, EntityKeys.group(organizationId, directoryGroupId) + EntityKeys.SEPARATOR);
+    }
+
+    /** The present memberships of a member, through the index. */
+    List<Membership> membershipsOfMember(String organizationId, String directoryUserId) {
+        List<Membership> found = new ArrayList<>();
+        for (String groupId : values(membershipsByMember,
+                EntityKeys.member(organizationId, directoryUserId) + EntityKeys.SEPARATOR)) {
+            Membership membership = memberships.get(EntityKeys.membership(organizationId, groupId, directoryUserId));
+            if (membership != null) {
+                found.add(membership);
+            }
+        }
+        return found;
+    }
+
+    List<Member> membersOf(String organizationId) {
+        return values(members, organizationId + EntityKeys.SEPARATOR);
+    }
+
+    List<Group> groupsOf(String organizationId) {
+        return values(groups, organizationId + EntityKeys.SEPARATOR);
+    }
+
+    List<Membership> membershipsOf(String organizationId) {
+        return values(memberships, organizationId + EntityKeys.SEPARATOR);
+    }
+
+    /** Drops a removal record whose time is up, unless the entity changed again since. */
+    void purge(Removals.Expired expired) {
+        switch (expired.kind()) {
+            case MEMBER -> {
+                Member m = members.get(expired.entityKey());
+                if (m != null && m.removed() && m.version().equals(expired.version())) {
+                    members.delete(expired.entityKey());
+                }
+            }
+            case GROUP -> {
+                Group g = groups.get(expired.entityKey());
+                if (g != null && g.removed() && g.version().equals(expired.version())) {
+                    groups.delete(expired.entityKey());
+                }
+            }
+            case MEMBERSHIP -> {
+                Membership s = memberships.get(expired.entityKey());
+                if (s != null && s.removed() && s.version().equals(expired.version())) {
+                    memberships.delete(expired.entityKey());
+                }
+            }
+        }
+        removals.forget(expired.indexKey());
+    }
+
+    Removals removals() {
+        return removals;
+    }
+
+    private static int present(boolean present) {
+        return present ? 1 : 0;
+    }
+
+    /** Materialised first: the callers write to the same store while they go through the results. */
+    private static <V> List<V> values(KeyValueStore<String, V> store, String prefix) {
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.prefixScan(prefix, KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, V> entry = it.next();
+                values.add(entry.value);
+            }
+        }
+        return values;
+    }
+}

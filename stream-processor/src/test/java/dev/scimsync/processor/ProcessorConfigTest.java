@@ -1,0 +1,65 @@
+package dev.scimsync.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import dev.scimsync.core.config.ConfigException;
+import dev.scimsync.core.config.ConfigReader;
+
+class ProcessorConfigTest {
+
+    @Test
+    void shouldUseTheDocumentedDefaults_WhenNothingIsSet() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of()));
+
+        assertThat(config.bootstrapServers()).isNull();
+        assertThat(config.applicationId()).isEqualTo("scim-sync-processor");
+        assertThat(config.topics().events().name()).isEqualTo("scim-sync.events");
+        assertThat(config.stateDir()).isEqualTo(Path.of("./data").resolve("stream-processor"));
+        assertThat(config.dedupRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.tombstoneRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.onBadRecord()).isEqualTo(BadRecordPolicy.DLQ);
+    }
+
+    @Test
+    void shouldPutTheStateUnderTheDataDirectory_WhenNoStateDirIsSet() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_DATA_DIR", "/var/scim")));
+
+        assertThat(config.stateDir()).isEqualTo(Path.of("/var/scim/stream-processor"));
+    }
+
+    @Test
+    void shouldReportEveryProblemTogether_WhenSeveralSettingsAreInvalid() {
+        ConfigReader reader = ConfigReader.from(Map.of(
+                "SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "seven days",
+                "SCIM_SYNC_PROCESSOR_THREADS", "0",
+                "SCIM_SYNC_PROCESSOR_ON_BAD_RECORD", "skip"));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(reader))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_DEDUP_RETENTION")
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_THREADS")
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_ON_BAD_RECORD");
+    }
+
+    @Test
+    void shouldAskForExactlyOnceAndTheDlqHandlers() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
+
+        var props = config.streamsProperties();
+
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("k:9092");
+        assertThat(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("scim-sync.dlq");
+        assertThat(props).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
+    }
+}

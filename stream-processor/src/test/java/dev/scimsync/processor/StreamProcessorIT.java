@@ -1,0 +1,223 @@
+package dev.scimsync.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.core.model.Group;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.topic.DeadLetterHeaders;
+import dev.scimsync.core.topic.OrganizationPartitioning;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.processor.scenario.DirectoryState;
+import dev.scimsync.processor.scenario.EmulatorScenario;
+import dev.scimsync.testkit.SharedKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The processor on a real broker: a few thousand emulator events for several organizations, interleaved with
+ * re-deliveries and a malformed record, converge to the emulator's snapshot in organization-partitioned state
+ * topics, exactly once.
+ */
+@ExtendWith(SharedKafka.class)
+class StreamProcessorIT {
+
+    private static final int PARTITIONS = 3;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldConvergeToTheEmulatorsSnapshot_OnARealBroker() throws Exception {
+        String prefix = SharedKafka.uniquePrefix("processor-convergence");
+        Topics topics = new Topics(prefix);
+        createTopics(topics);
+
+        try (EmulatorScenario scenario = new EmulatorScenario(42, 4)) {
+            scenario.seed(200, 20, 3).randomOperations(150);
+            Map<String, List<EventEnvelope>> events = scenario.eventsByOrganization();
+            DirectoryState expected = scenario.expected();
+            List<EventEnvelope> feed = EmulatorScenario.interleaveWithDuplicates(events, new Random(42), 0.1);
+            assertThat(scenario.totalEvents(events)).isGreaterThan(3000);
+
+            String malformedOrg = events.keySet().iterator().next();
+            produce(topics, feed.subList(0, feed.size() / 2));
+            produceRaw(topics, malformedOrg, "{\"organization_id\":".getBytes(StandardCharsets.UTF_8));
+            produce(topics, feed.subList(feed.size() / 2, feed.size()));
+
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of(
+                    "SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers(),
+                    "SCIM_SYNC_TOPIC_PREFIX", prefix,
+                    "SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor",
+                    "SCIM_SYNC_PROCESSOR_STATE_DIR", stateDir.toString(),
+                    "SCIM_SYNC_PROCESSOR_REPLICATION_FACTOR", "1")));
+            long started = System.nanoTime();
+            try (StreamProcessor processor = new StreamProcessor(config, registry);
+                 StateTopics state = new StateTopics(topics)) {
+                processor.start();
+
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    state.poll();
+                    DirectoryState actual = state.directoryState();
+                    assertThat(actual.members()).isEqualTo(expected.members());
+                    assertThat(actual.groups()).isEqualTo(expected.groups());
+                    assertThat(actual.memberships()).isEqualTo(expected.memberships());
+                    assertThat(state.deadLetters).hasSize(1);
+                });
+                System.out.printf("%d events (%d fed) converged in %d ms%n", scenario.totalEvents(events), feed.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+
+                assertThat(processor.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                assertThat(state.misplaced).as("records outside their organization's partition").isEmpty();
+                ConsumerRecord<byte[], byte[]> dead = state.deadLetters.get(0);
+                assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(malformedOrg);
+                assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("stream-processor");
+                assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).startsWith("cannot deserialize");
+                assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.SOURCE)).startsWith(topics.events().name());
+                assertThat(registry.find(MetricNames.EVENTS_DUPLICATE).counters()).isNotEmpty();
+                assertThat(registry.find(MetricNames.EVENTS_APPLIED).counters().stream()
+                        .mapToDouble(c -> c.count()).sum()).isGreaterThan(3000);
+                assertThat(registry.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("kafka."));
+            }
+        }
+    }
+
+    private static void createTopics(Topics topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            newTopics.add(new NewTopic(topics.events().name(), PARTITIONS, (short) 1));
+            newTopics.add(new NewTopic(topics.dlq().name(), 1, (short) 1));
+            for (String compacted : List.of(topics.members().name(), topics.groups().name(),
+                    topics.memberships().name(), topics.status().name())) {
+                newTopics.add(new NewTopic(compacted, PARTITIONS, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+            admin.createTopics(newTopics).all().get();
+            // producing before every partition has a leader can make the idempotent producer lose records
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (NewTopic topic : newTopics) {
+                for (int p = 0; p < topic.numPartitions(); p++) {
+                    partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.listOffsets(partitions).all().get().size() == partitions.size());
+        }
+    }
+
+    private static void produce(Topics topics, List<EventEnvelope> feed) {
+        try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(producerProps(),
+                new StringSerializer(), topics.events().valueSerde().serializer())) {
+            for (EventEnvelope envelope : feed) {
+                producer.send(new ProducerRecord<>(topics.events().name(), envelope.organizationId(), envelope));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void produceRaw(Topics topics, String key, byte[] value) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.events().name(), key.getBytes(StandardCharsets.UTF_8), value));
+            producer.flush();
+        }
+    }
+
+    private static Properties producerProps() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return props;
+    }
+
+    /** Reads the state topics and the DLQ as the state-writer would (read_committed), latest per key. */
+    private static final class StateTopics implements AutoCloseable {
+        private final Topics topics;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<String, Member> members = new LinkedHashMap<>();
+        private final Map<String, Group> groups = new LinkedHashMap<>();
+        private final Map<String, Membership> memberships = new LinkedHashMap<>();
+        private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        private final List<String> misplaced = new ArrayList<>();
+
+        StateTopics(Topics topics) {
+            this.topics = topics;
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(topics.members().name(), topics.groups().name(), topics.memberships().name(),
+                    topics.dlq().name()));
+        }
+
+        void poll() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                if (record.topic().equals(topics.dlq().name())) {
+                    deadLetters.add(record);
+                    continue;
+                }
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                if (record.partition() != OrganizationPartitioning.partitionOfKey(key, PARTITIONS)) {
+                    misplaced.add(record.topic() + "/" + key);
+                }
+                if (record.topic().equals(topics.members().name())) {
+                    members.put(key, topics.members().valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                } else if (record.topic().equals(topics.groups().name())) {
+                    groups.put(key, topics.groups().valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                } else {
+                    memberships.put(key,
+                            topics.memberships().valueSerde().deserializer().deserialize(record.topic(), record.value()));
+                }
+            }
+        }
+
+        DirectoryState directoryState() {
+            return DirectoryState.fromRecords(members.values(), groups.values(), memberships.values());
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
