@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -15,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.log.Redact;
 import dev.scimsync.poller.publish.Cursor;
 import dev.scimsync.poller.publish.CursorStore;
 import dev.scimsync.poller.publish.DeadLetter;
@@ -51,6 +56,12 @@ public final class EventsPoller implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Cursor cursor;
     private volatile LeaderLock lock;
+    private final Set<String> idlessDeadLetters = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1_000;
+        }
+    });
 
     public EventsPoller(PollerConfig config, EventsApi api, PollerMetrics metrics, Clock clock) {
         this.config = config;
@@ -106,7 +117,9 @@ public final class EventsPoller implements AutoCloseable {
             if (!running) {
                 state = State.STOPPED; // closing: the interrupt surfaced as a client exception
             } else {
-                LOG.error("poller stopped on an unexpected error; the cursor was not advanced past it", e);
+                // no stack trace: a WorkOS error body quoted in a cause could hold email addresses
+                LOG.error("poller stopped on an unexpected error; the cursor was not advanced past it: {}",
+                        Redact.emailsIn(e.toString()));
                 fail(e);
             }
         }
@@ -117,10 +130,14 @@ public final class EventsPoller implements AutoCloseable {
                 config.transactionalId())) {
             publisher.init();
             Cursor stored = new CursorStore(config.bootstrapServers(), config.topics().cursor()).read(KAFKA_TIMEOUT);
-            cursor = stored != null ? stored : new Cursor(null, config.startFrom().rangeStart(), null);
             if (stored == null) {
+                // store the starting point at once: a restart before the first event must not move it
+                // (with START_FROM=now it would otherwise skip what happened in between)
+                cursor = new Cursor(null, config.startFrom().rangeStart(), null);
+                publisher.publish(List.of(), List.of(), cursor);
                 LOG.info("no stored cursor: starting from {} (SCIM_SYNC_POLLER_START_FROM)", config.startFrom());
             } else {
+                cursor = stored;
                 LOG.info("leading: resuming after event {}", cursor.after());
             }
             metrics.cursorAt(cursor.lastEventCreatedAt());
@@ -167,11 +184,13 @@ public final class EventsPoller implements AutoCloseable {
                 metrics.polled(keyed.envelope().eventType());
             } else {
                 DeadLetter dead = keyed.deadLetter();
-                deadLetters.add(dead);
-                LOG.warn("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
                 if (dead.eventId() != null) {
                     next = next.advancedTo(dead.eventId(), next.lastEventCreatedAt());
+                } else if (!idlessDeadLetters.add(dead.rawJson())) {
+                    continue; // the cursor cannot move past an event without an id: dead-letter it only once
                 }
+                deadLetters.add(dead);
+                LOG.warn("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
             }
         }
         publisher.publish(envelopes, deadLetters, next);

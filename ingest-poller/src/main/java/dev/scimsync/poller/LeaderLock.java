@@ -22,9 +22,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class LeaderLock implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition lockPartition;
     private volatile boolean leader;
 
     LeaderLock(String bootstrapServers, String groupId, String topic) {
+        // partition 0 is the lock, even if someone created the cursor topic with more partitions
+        this.lockPartition = new TopicPartition(topic, 0);
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -39,12 +42,12 @@ final class LeaderLock implements AutoCloseable {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 // the lock's records are not read here (CursorStore reads them read_committed)
                 consumer.pause(partitions);
-                leader = leader || !partitions.isEmpty();
+                leader = leader || partitions.contains(lockPartition);
             }
 
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
+                if (partitions.contains(lockPartition)) {
                     leader = false;
                 }
             }

@@ -17,8 +17,6 @@ import dev.scimsync.core.topic.Topics;
 public record PollerConfig(
         String bootstrapServers,
         Topics topics,
-        int partitions,
-        Duration eventsRetention,
         String workosApiKey,
         URI workosBaseUrl,
         Duration pollInterval,
@@ -42,8 +40,6 @@ public record PollerConfig(
         }
         return new PollerConfig(bootstrapServers,
                 new Topics(reader.get(CommonSettings.TOPIC_PREFIX)),
-                orZero(reader.get(CommonSettings.PARTITIONS)),
-                reader.get(PollerSettings.EVENTS_RETENTION),
                 workosApiKey,
                 workosBaseUrl,
                 reader.get(CommonSettings.POLL_INTERVAL),
@@ -57,33 +53,39 @@ public record PollerConfig(
 
     /** A config with every default, for tests and embedding. */
     public static PollerConfig defaults(String bootstrapServers, Topics topics, String workosApiKey, URI workosBaseUrl) {
-        return new PollerConfig(bootstrapServers, topics, 3, Duration.ofDays(36500), workosApiKey, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
                 Duration.ofSeconds(1), StartPosition.EARLIEST, "scim-sync-poller", 100, Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
+    /** The same settings against another broker and WorkOS (e.g. embedded ones started after reading config). */
+    public PollerConfig withConnections(String bootstrap, String apiKey, URI baseUrl) {
+        return new PollerConfig(bootstrap, topics, apiKey, baseUrl, pollInterval,
+                startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
+    }
+
     public PollerConfig withPollInterval(Duration interval) {
-        return new PollerConfig(bootstrapServers, topics, partitions, eventsRetention, workosApiKey, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
                 interval, startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withTransactionalId(String id) {
-        return new PollerConfig(bootstrapServers, topics, partitions, eventsRetention, workosApiKey, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
                 pollInterval, startFrom, id, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withPageLimit(int limit) {
-        return new PollerConfig(bootstrapServers, topics, partitions, eventsRetention, workosApiKey, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
                 pollInterval, startFrom, transactionalId, limit, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withBackoff(Duration maxBackoffWait, Duration maxRetryAfterWait) {
-        return new PollerConfig(bootstrapServers, topics, partitions, eventsRetention, workosApiKey, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
                 pollInterval, startFrom, transactionalId, pageLimit, maxRetryAfterWait, maxBackoffWait, requestTimeout);
     }
 
     public PollerConfig withApiKey(String key) {
-        return new PollerConfig(bootstrapServers, topics, partitions, eventsRetention, key, workosBaseUrl,
+        return new PollerConfig(bootstrapServers, topics, key, workosBaseUrl,
                 pollInterval, startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
     }
 

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.serde.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -74,23 +75,30 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // the catch must answer before the exchange is closed, so it sits inside the try-with-resources
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (!exchange.getRequestMethod().equals("GET")) {
-                json(exchange, 405, Map.of("error", "method not allowed"));
-                return;
+            try {
+                route(exchange);
+            } catch (UnsupportedOperationException e) {
+                json(exchange, 501, Map.of("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warn("admin API {} failed: {}", exchange.getRequestURI().getPath(), Redact.emailsIn(e.toString()));
+                json(exchange, 500, Map.of("error", "internal error"));
             }
-            switch (path) {
-                case "/health/live" -> json(exchange, 200, Map.of("status", "up"));
-                case "/health/ready" -> ready(exchange);
-                case "/metrics" -> text(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
-                default -> api(exchange, path);
-            }
-        } catch (UnsupportedOperationException e) {
-            json(exchange, 501, Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("admin API {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
-            json(exchange, 500, Map.of("error", "internal error"));
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (!exchange.getRequestMethod().equals("GET")) {
+            json(exchange, 405, Map.of("error", "method not allowed"));
+            return;
+        }
+        switch (path) {
+            case "/health/live" -> json(exchange, 200, Map.of("status", "up"));
+            case "/health/ready" -> ready(exchange);
+            case "/metrics" -> text(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            default -> api(exchange, path);
         }
     }
 

@@ -41,12 +41,13 @@ public final class AdminToken {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             String token = "sst_" + HexFormat.of().formatHex(random);
-            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // owner-only from the first byte, not tightened afterwards
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the data directory's own permissions protect it
+                Files.createFile(file); // not a POSIX file system: the data directory's own permissions protect it
             }
+            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             return new AdminToken(token);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create the admin token in " + file

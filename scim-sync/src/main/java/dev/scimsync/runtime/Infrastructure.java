@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.scimsync.cli.InfrastructureException;
+import dev.scimsync.core.log.Redact;
 import dev.scimsync.embedded.EmbeddedDatabase;
 import dev.scimsync.embedded.EmbeddedKafkaBroker;
 import dev.scimsync.emulator.EmulatorOptions;
@@ -26,6 +27,12 @@ public final class Infrastructure implements AutoCloseable {
     /** What the process was configured with (null = embed). */
     public record Wanted(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String workosApiKey,
                          URI workosBaseUrl, Path dataDir) {
+        @Override
+        public String toString() {
+            return "Wanted[kafkaBootstrap=" + kafkaBootstrap + ", dbUrl=" + Redact.url(dbUrl) + ", dbUser=" + dbUser
+                    + ", dbPassword=" + Redact.secret(dbPassword) + ", workosApiKey=" + Redact.secret(workosApiKey)
+                    + ", workosBaseUrl=" + workosBaseUrl + ", dataDir=" + dataDir + "]";
+        }
     }
 
     private final List<AutoCloseable> owned = new ArrayList<>();

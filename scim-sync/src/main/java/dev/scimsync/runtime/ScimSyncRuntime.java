@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Infrastructure infrastructure;
+    private Admin kafkaAdmin;
     private AdminServer adminServer;
     private AdminToken adminToken;
     private boolean tokenGenerated;
+    private boolean tokenStored;
     private EventsPoller poller;
     private StateWriter writer;
     private StreamProcessor processor;
@@ -91,6 +94,9 @@ public final class ScimSyncRuntime implements AutoCloseable {
                 reader.get(CommonSettings.DB_URL), reader.get(CommonSettings.DB_USER),
                 reader.get(CommonSettings.DB_PASSWORD), reader.get(CommonSettings.WORKOS_API_KEY),
                 reader.get(CommonSettings.WORKOS_API_BASE_URL), dataDir);
+        String topicPrefix = reader.get(CommonSettings.TOPIC_PREFIX);
+        Integer partitions = reader.get(CommonSettings.PARTITIONS);
+        Duration eventsRetention = reader.get(PollerSettings.EVENTS_RETENTION);
         PollerConfig pollerConfig = stages.contains(Stage.POLLER) ? PollerConfig.from(reader, null, null, null) : null;
         WriterConfig writerConfig = stages.contains(Stage.WRITER) ? WriterConfig.from(reader) : null;
         ProcessorConfig processorConfig = stages.contains(Stage.PROCESSOR) ? ProcessorConfig.from(reader) : null;
@@ -106,7 +112,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         boolean needsDatabase = stages.contains(Stage.WRITER);
         infrastructure = Infrastructure.start(wanted, true, needsDatabase, stages.contains(Stage.POLLER));
         started.add(infrastructure);
-        ensureTopics(reader);
+        kafkaAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000));
+        started.add(kafkaAdmin);
+        ensureTopics(new Topics(topicPrefix), partitions, eventsRetention);
 
         // 3. stages, downstream first
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
@@ -130,14 +140,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     registry);
             processor.start();
             started.add(processor);
-            checks.put("processor", () -> processor.state().isRunningOrRebalancing());
+            checks.put("processor", () -> processor.state() == KafkaStreams.State.RUNNING);
         }
         if (pollerConfig != null) {
-            PollerConfig effective = new PollerConfig(infrastructure.kafkaBootstrap(), pollerConfig.topics(),
-                    pollerConfig.partitions(), pollerConfig.eventsRetention(), infrastructure.workosApiKey(),
-                    infrastructure.workosBaseUrl(), pollerConfig.pollInterval(), pollerConfig.startFrom(),
-                    pollerConfig.transactionalId(), pollerConfig.pageLimit(), pollerConfig.maxRetryAfter(),
-                    pollerConfig.maxBackoff(), pollerConfig.requestTimeout());
+            PollerConfig effective = pollerConfig.withConnections(infrastructure.kafkaBootstrap(),
+                    infrastructure.workosApiKey(), infrastructure.workosBaseUrl());
             poller = new EventsPoller(effective, new SdkEventsApi(WorkosClients.create(effective.workosApiKey(),
                     effective.workosBaseUrl(), effective.requestTimeout())),
                     new PollerMetrics(registry, Clock.systemUTC()), Clock.systemUTC()).start();
@@ -149,30 +156,24 @@ public final class ScimSyncRuntime implements AutoCloseable {
         }
 
         // 4. the admin API
-        tokenGenerated = configuredToken == null;
+        boolean hadStoredToken = AdminToken.readStored(dataDir) != null;
         adminToken = AdminToken.resolve(configuredToken, dataDir);
+        tokenStored = configuredToken == null;
+        tokenGenerated = tokenStored && !hadStoredToken;
         adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, registry);
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
     }
 
     /** Every stage may be the first to start in a deployment, so each makes sure the topics exist. */
-    private void ensureTopics(ConfigReader reader) {
-        Duration retention = reader.get(PollerSettings.EVENTS_RETENTION);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infrastructure.kafkaBootstrap()))) {
-            new TopicProvisioner(admin, new Topics(reader.get(CommonSettings.TOPIC_PREFIX)),
-                    reader.get(CommonSettings.PARTITIONS), (short) -1,
-                    retention.compareTo(Duration.ofDays(36500)) >= 0 ? -1 : retention.toMillis())
-                    .ensureAll(Duration.ofSeconds(60));
-        }
+    private void ensureTopics(Topics topics, int partitions, Duration eventsRetention) {
+        long retentionMs = eventsRetention.compareTo(Duration.ofDays(36500)) >= 0 ? -1 : eventsRetention.toMillis();
+        new TopicProvisioner(kafkaAdmin, topics, partitions, (short) -1, retentionMs).ensureAll(Duration.ofSeconds(60));
     }
 
     private boolean kafkaAnswers() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infrastructure.kafkaBootstrap(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000))) {
-            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        try {
+            return !kafkaAdmin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
             return false;
         }
@@ -192,12 +193,14 @@ public final class ScimSyncRuntime implements AutoCloseable {
         out.println();
         out.println("scim-sync is running");
         out.println("  admin API     " + adminServer.url() + "   (GET /api/organizations, /metrics, /health/ready)");
+        // the token is shown once, when it is generated; after that it is read from the file by the clients
         out.println("  admin token   " + (tokenGenerated ? adminToken.reveal() + "   (generated, stored in "
-                + dataDir.resolve(AdminToken.FILE_NAME) + ")" : Redact.secret(adminToken.reveal())));
+                + dataDir.resolve(AdminToken.FILE_NAME) + ")" : Redact.secret(adminToken.reveal())
+                + (tokenStored ? "   (in " + dataDir.resolve(AdminToken.FILE_NAME) + ")" : "   (SCIM_SYNC_ADMIN_TOKEN)")));
         out.println("  Kafka         " + infrastructure.kafkaBootstrap()
                 + (infrastructure.kafkaEmbedded() ? "   (embedded, data in " + dataDir.resolve("kafka") + ")" : ""));
         if (infrastructure.dbUrl() != null) {
-            out.println("  database      " + infrastructure.dbUrl() + (infrastructure.databaseEmbedded()
+            out.println("  database      " + Redact.url(infrastructure.dbUrl()) + (infrastructure.databaseEmbedded()
                     ? "   (embedded PostgreSQL, data in " + dataDir.resolve("postgres") + ", user postgres)" : ""));
         }
         if (infrastructure.workosBaseUrl() != null) {
@@ -243,6 +246,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         }
         if (writer != null && writer.failure().isPresent()) {
             return writer.failure().get();
+        }
+        if (processor != null && (processor.state() == KafkaStreams.State.ERROR
+                || processor.state() == KafkaStreams.State.NOT_RUNNING)) {
+            return new IllegalStateException("the stream processor stopped (" + processor.state()
+                    + "); see the log for the error");
         }
         return null;
     }

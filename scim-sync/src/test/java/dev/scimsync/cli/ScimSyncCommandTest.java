@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.scimsync.admin.AdminToken;
 
 import picocli.CommandLine;
 
@@ -38,13 +42,14 @@ class ScimSyncCommandTest {
     }
 
     @Test
-    void shouldExitWith3_WhenTheAdminApiCannotBeReached() {
+    void shouldExitWith3_WhenTheAdminApiCannotBeReached(@TempDir Path dataDir) {
+        AdminToken.resolve(null, dataDir); // as a zero-setup run leaves it
         CommandLine line = ScimSyncCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
 
-        int exit = line.execute("status", "--url", "http://127.0.0.1:1", "--data-dir", "/nonexistent");
+        int exit = line.execute("status", "--url", "http://127.0.0.1:1", "--data-dir", dataDir.toString());
 
         assertThat(exit).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
-        assertThat(err.toString()).contains("SCIM_SYNC_ADMIN_TOKEN");
+        assertThat(err.toString()).contains("cannot reach the admin API at http://127.0.0.1:1");
     }
 
     @Test

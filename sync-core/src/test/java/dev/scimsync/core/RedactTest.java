@@ -22,6 +22,14 @@ class RedactTest {
     }
 
     @Test
+    void shouldMaskPasswordsInUrls() {
+        assertThat(Redact.url("jdbc:postgresql://db:5432/app?user=scim&password=hunter2&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/app?user=scim&password=******&ssl=true");
+        assertThat(Redact.url("postgresql://scim:hunter2@db:5432/app")).isEqualTo("postgresql://scim:******@db:5432/app");
+        assertThat(Redact.url("jdbc:postgresql://db/app")).isEqualTo("jdbc:postgresql://db/app");
+    }
+
+    @Test
     void shouldShowOnlyTheLengthOfASecret() {
         assertThat(Redact.secret("sk_test_123")).isEqualTo("****** (11 chars)");
         assertThat(Redact.secret(null)).isEqualTo("(not set)");

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import dev.scimsync.core.serde.JsonSerde;
 import dev.scimsync.core.topic.Topic;
@@ -46,7 +47,8 @@ public final class CursorStore {
             String last = null;
             while (consumer.position(partition, timeout) < end) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("cannot read the cursor topic " + topic.name() + " to its end within "
+                    // a Kafka timeout: the poller goes around and retries, as for any broker hiccup
+                    throw new TimeoutException("cannot read the cursor topic " + topic.name() + " to its end within "
                             + timeout);
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {

@@ -129,7 +129,7 @@ public final class ConfigReader {
             String raw = values.get(setting.name());
             boolean given = raw != null && !raw.isBlank();
             String shown = setting.secret() ? Redact.secret(given ? raw : null)
-                    : given ? raw : setting.defaultValue() == null ? "(not set)" : setting.defaultValue();
+                    : given ? Redact.url(raw) : setting.defaultValue() == null ? "(not set)" : setting.defaultValue();
             out.append(setting.name()).append('=').append(shown)
                     .append(given ? "  [" + origins.get(setting.name()) + "]" : "  [default]")
                     .append('\n');

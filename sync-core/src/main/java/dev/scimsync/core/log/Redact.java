@@ -32,6 +32,17 @@ public final class Redact {
         return m.replaceAll("$1***@$2");
     }
 
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+    private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@]+):[^@/]*@");
+
+    /** A URL (e.g. a JDBC URL) with any password in it masked: {@code password=…} and {@code user:pass@}. */
+    public static String url(String url) {
+        if (url == null) {
+            return null;
+        }
+        return URL_USERINFO.matcher(URL_PASSWORD.matcher(url).replaceAll("$1******")).replaceAll("$1:******@");
+    }
+
     /** A secret as it may be printed: its length and nothing else. */
     public static String secret(String secret) {
         if (secret == null || secret.isEmpty()) {
