@@ -323,4 +323,78 @@ class BatchWriterIT {
             assertThat(other.checksums()).isEqualTo(oneBatch);
         }
     }
+
+    @Test
+    void shouldEndIdentical_ToOneRecordPerBatch_WhenABatchChangesTheSameKeysSeveralTimes() throws Exception {
+        // state before the batch
+        log.member(aMember(ORG, "u2").at(1).build());
+        log.member(aMember(ORG, "u3").at(1).build());
+        log.group(aGroup(ORG, "g2").at(1).build());
+        log.membership(aMembership(ORG, "g1", "u2").at(1).build());
+        log.membership(aMembership(ORG, "g1", "u3").at(1).removed().build());
+        int before = log.consumerRecords().size();
+        // the batch
+        log.member(aMember(ORG, "u1").withFirstName("First").at(3).build());      // created_at stays 3
+        log.member(aMember(ORG, "u1").withFirstName("Second").at(5).build());
+        log.member(aMember(ORG, "u1").at(6).removed().build());                   // removed_at 6 ...
+        log.member(aMember(ORG, "u1").at(8).removed().build());                   // ... not 8
+        log.member(aMember(ORG, "u1").withFirstName("Stale").at(7).build());
+        log.member(aMember(ORG, "u1").withFirstName("Back").at(9).build());       // restored
+        log.member(aMember(ORG, "u1").at(9).removed().build());                   // same version: stale
+        log.member(aMember(ORG, "u2").at(4).removed().build());
+        log.member(aMember(ORG, "u2").at(5).removed().build());                   // removed_at stays 4
+        log.member(aMember(ORG, "u3").at(2).removed().build());
+        log.member(aMember(ORG, "u3").withFirstName("Again").at(3).build());
+        log.member(aMember(ORG, "u4").at(6).removed().build());                   // never seen: stored removed
+        log.member(aMember(ORG, "u4").at(5).build());
+        log.group(aGroup(ORG, "g1").named("A").at(2).build());
+        log.group(aGroup(ORG, "g1").at(3).removed().build());
+        log.group(aGroup(ORG, "g1").named("B").at(4).build());
+        log.group(aGroup(ORG, "g2").at(2).removed().build());
+        log.group(aGroup(ORG, "g2").at(3).removed().build());
+        log.membership(aMembership(ORG, "g1", "u1").at(2).build());               // add, remove, add
+        log.membership(aMembership(ORG, "g1", "u1").at(3).removed().build());
+        log.membership(aMembership(ORG, "g1", "u1").at(4).build());
+        log.membership(aMembership(ORG, "g1", "u2").at(2).removed().build());     // remove, add, remove
+        log.membership(aMembership(ORG, "g1", "u2").at(3).build());
+        log.membership(aMembership(ORG, "g1", "u2").at(4).removed().build());
+        log.membership(aMembership(ORG, "g1", "u3").at(3).build());               // re-added after a stored removal
+        log.membership(aMembership(ORG, "g1", "u3").at(2).removed().build());     // late, older removal
+        log.membership(aMembership(ORG, "g1", "u4").at(5).removed().build());     // removal first, then older add
+        log.membership(aMembership(ORG, "g1", "u4").at(4).build());
+        List<ConsumerRecord<byte[], byte[]>> all = log.consumerRecords();
+
+        writer.write(all.subList(0, before));
+        BatchResult batch = writer.write(all.subList(before, all.size()));
+        var oneBatch = db.checksums();
+
+        assertThat(batch.recordByRecord()).isFalse();
+        assertThat(member("first_name", "u1")).isEqualTo("Back");
+        assertThat(((Timestamp) member("created_at", "u1")).toInstant()).isEqualTo(t(3));
+        assertThat(member("removed_at", "u1")).isNull();
+        assertThat(((Timestamp) member("removed_at", "u2")).toInstant()).isEqualTo(t(4));
+        assertThat(((Timestamp) member("removed_at", "u4")).toInstant()).isEqualTo(t(6));
+        assertThat(db.scalar("SELECT string_agg(directory_user_id, ',' ORDER BY directory_user_id) FROM group_memberships"))
+                .isEqualTo("u1,u3");
+        assertThat(db.scalar("SELECT string_agg(directory_user_id, ',' ORDER BY directory_user_id) "
+                + "FROM group_membership_removals")).isEqualTo("u2,u4");
+
+        try (TestDatabase other = TestDatabase.create()) {
+            BatchWriter single = new BatchWriter(other.dataSource(), new RecordDecoder(topics),
+                    new OffsetStore(new PostgresDialect(), "writer"), Retry.forDatabase(3, Duration.ofMillis(10),
+                    Duration.ofMillis(10)), deadLetters::addAll,
+                    new dev.scimsync.writer.metrics.WriterMetrics(new SimpleMeterRegistry(), Clock.systemUTC()));
+            single.write(all.subList(0, before));
+            int applied = 0;
+            int unchanged = 0;
+            for (int i = before; i < all.size(); i++) {
+                BatchResult one = single.write(all.subList(i, i + 1));
+                applied += one.applied();
+                unchanged += one.unchanged();
+            }
+            assertThat(other.checksums()).isEqualTo(oneBatch);
+            assertThat(batch.applied()).isEqualTo(applied);
+            assertThat(batch.unchanged()).isEqualTo(unchanged);
+        }
+    }
 }

@@ -43,7 +43,7 @@ final class Fixtures {
     static SyncStatus aStatus(String organizationId, long eventNumber, long members, long groups, long memberships,
                               String resyncId, String resyncState) {
         return new SyncStatus(organizationId, eventId(eventNumber), t(eventNumber), t(eventNumber).plusMillis(300),
-                members, groups, memberships, resyncId, resyncState);
+                members, groups, memberships, resyncId, resyncState, eventNumber);
     }
 
     static final class MemberBuilder {

@@ -56,6 +56,7 @@ public final class BatchWriter {
     private final PostgresDialect dialect;
     private final RecordDecoder decoder;
     private final ChangeStatements statements;
+    private final MultiRowWriter multiRow;
     private final OffsetStore offsets;
     private final Retry retry;
     private final DeadLetterSink deadLetters;
@@ -74,6 +75,7 @@ public final class BatchWriter {
         this.dialect = new PostgresDialect();
         this.decoder = decoder;
         this.statements = new ChangeStatements(dialect);
+        this.multiRow = new MultiRowWriter(dialect);
         this.offsets = offsets;
         this.retry = retry;
         this.deadLetters = deadLetters;
@@ -178,6 +180,7 @@ public final class BatchWriter {
                 }
                 Set<String> owners = primaryOwners(connection, organizations);
                 try (LaneBatcher lanes = new LaneBatcher(connection)) {
+                    List<MultiRowWriter.Pending> entities = new ArrayList<>();
                     for (int i = 0; i < changes.size(); i++) {
                         StateChange change = changes.get(i);
                         if (isOwnerRemoval(change, owners)) {
@@ -186,10 +189,13 @@ public final class BatchWriter {
                         }
                         if (isolated) {
                             applyIsolated(connection, lanes, change, i, attempt);
+                        } else if (MultiRowWriter.handles(change)) {
+                            entities.add(new MultiRowWriter.Pending(i, change));
                         } else {
                             queue(lanes, change, i, attempt);
                         }
                     }
+                    multiRow.apply(connection, entities, attempt.applied);
                     lanes.flushAll();
                 }
                 refreshCounts(connection, organizations);
@@ -253,7 +259,15 @@ public final class BatchWriter {
                 earliest.merge(change.organizationId(), at, (a, b) -> a.isBefore(b) ? a : b);
             }
         }
-        if (!earliest.isEmpty()) {
+        if (earliest.size() > 1) {
+            String[] ids = earliest.keySet().toArray(new String[0]);
+            String[] times = earliest.values().stream().map(ChangeStatements::timeText).toArray(String[]::new);
+            try (PreparedStatement ps = connection.prepareStatement(dialect.ensureOrganizations())) {
+                ps.setArray(1, connection.createArrayOf("text", ids));
+                ps.setArray(2, connection.createArrayOf("timestamptz", times));
+                ps.executeUpdate();
+            }
+        } else if (!earliest.isEmpty()) {
             try (PreparedStatement ps = connection.prepareStatement(dialect.ensureOrganization())) {
                 for (Map.Entry<String, Instant> e : earliest.entrySet()) {
                     ps.setString(1, e.getKey());

@@ -132,11 +132,29 @@ final class ChangeStatements {
         if (instant == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
-            ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            ps.setObject(index, OffsetDateTime.ofInstant(toMicros(instant), ZoneOffset.UTC));
         }
     }
 
-    private static String json(JsonNode node) {
+    /** A timestamp as text for a timestamptz[] parameter: ISO-8601 in UTC, rounded as {@link #toMicros}. */
+    static String timeText(Instant instant) {
+        return instant == null ? null : toMicros(instant).toString();
+    }
+
+    /**
+     * PostgreSQL keeps microseconds. Rounded here (a remainder of 500 ns or more rounds up, as the JDBC driver
+     * does for single values), so that a multi-row statement and a single-row one store the same value.
+     */
+    static Instant toMicros(Instant instant) {
+        int belowMicro = instant.getNano() % 1_000;
+        if (belowMicro == 0) {
+            return instant;
+        }
+        Instant truncated = instant.minusNanos(belowMicro);
+        return belowMicro >= 500 ? truncated.plusNanos(1_000) : truncated;
+    }
+
+    static String json(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? null : node.toString();
     }
 }

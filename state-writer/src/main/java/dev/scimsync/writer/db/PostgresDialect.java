@@ -1,5 +1,7 @@
 package dev.scimsync.writer.db;
 
+import java.util.Collections;
+
 /**
  * Every statement the writer runs, as text, in one place so that it can be unit-tested as text. Version
  * guards compare {@code (version_at, version_event_id)} as a row: a write changes a row only when its
@@ -21,15 +23,69 @@ public final class PostgresDialect {
     static final String MEMBER_CONFLICT_TARGET =
             "ON CONFLICT (organization_id, directory_user_id) WHERE directory_user_id IS NOT NULL";
 
+    private static final String ORGANIZATION_CONFLICT = "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at "
+            + "WHERE excluded.created_at < t.created_at";
+
+    private static final String MEMBER_UPSERT = MEMBER_CONFLICT_TARGET + " DO UPDATE SET "
+            + "directory_id = excluded.directory_id, idp_id = excluded.idp_id, email = excluded.email, "
+            + "first_name = excluded.first_name, last_name = excluded.last_name, state = excluded.state, "
+            + "roles = excluded.roles, custom_attributes = excluded.custom_attributes, "
+            + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
+            + "updated_at = excluded.updated_at, removed_at = NULL "
+            + "WHERE " + NEWER;
+
+    private static final String MEMBER_REMOVE = MEMBER_CONFLICT_TARGET + " DO UPDATE SET "
+            + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
+            + "updated_at = excluded.updated_at, removed_at = COALESCE(t.removed_at, excluded.removed_at) "
+            + "WHERE " + NEWER + " AND t.id IS DISTINCT FROM "
+            + "(SELECT o.primary_owner_member_id FROM organizations o WHERE o.id = t.organization_id)";
+
+    /** The rows of a multi-row member statement: one per array element, arrays of equal length. */
+    private static final String MEMBER_ROWS = "unnest(" + arrays("text", 10) + ", CAST(? AS timestamptz[]), CAST(? AS text[])) "
+            + "AS v(organization_id, directory_user_id, directory_id, idp_id, email, first_name, last_name, state, "
+            + "roles, custom_attributes, version_at, version_event_id)";
+
+    private static final String MEMBER_RETURNING = " RETURNING t.organization_id, t.directory_user_id";
+
+    private static final String GROUP_COLUMNS = "organization_id, directory_group_id, directory_id, idp_id, name, "
+            + "version_at, version_event_id, created_at, updated_at, removed_at";
+
+    private static final String GROUP_UPSERT = "ON CONFLICT (organization_id, directory_group_id) DO UPDATE SET "
+            + "directory_id = excluded.directory_id, idp_id = excluded.idp_id, name = excluded.name, "
+            + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
+            + "updated_at = excluded.updated_at, removed_at = NULL "
+            + "WHERE " + NEWER;
+
+    private static final String GROUP_REMOVE = "ON CONFLICT (organization_id, directory_group_id) DO UPDATE SET "
+            + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
+            + "updated_at = excluded.updated_at, removed_at = COALESCE(t.removed_at, excluded.removed_at) "
+            + "WHERE " + NEWER;
+
+    private static final String GROUP_ROWS = "unnest(" + arrays("text", 5) + ", CAST(? AS timestamptz[]), CAST(? AS text[])) "
+            + "AS v(organization_id, directory_group_id, directory_id, idp_id, name, version_at, version_event_id)";
+
+    private static final String GROUP_RETURNING = " RETURNING t.organization_id, t.directory_group_id";
+
+    private static final String MEMBERSHIP_RETURNING = " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id";
+
     /**
      * Creates the organization on first sight; {@code created_at} only moves back, so that it is the earliest
      * version seen whatever the batch boundaries were. Parameters: id, created_at.
      */
     public String ensureOrganization() {
         return "INSERT INTO organizations AS t (id, provisioning_mode, created_at, updated_at) "
-                + "VALUES (?, 'scim', ?, ?) "
-                + "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at "
-                + "WHERE excluded.created_at < t.created_at";
+                + "VALUES (?, 'scim', ?, ?) " + ORGANIZATION_CONFLICT;
+    }
+
+    /**
+     * {@link #ensureOrganization()} for many organizations at once, ids distinct, rows written in array order
+     * (the caller sorts them: a fixed lock order). Parameters: arrays of id, created_at (timestamptz).
+     */
+    public String ensureOrganizations() {
+        return "INSERT INTO organizations AS t (id, provisioning_mode, created_at, updated_at) "
+                + "SELECT o.id, 'scim', o.created_at, o.created_at "
+                + "FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS o(id, created_at, n) "
+                + "ORDER BY o.n " + ORGANIZATION_CONFLICT;
     }
 
     /**
@@ -40,13 +96,18 @@ public final class PostgresDialect {
     public String upsertMember() {
         return "INSERT INTO members AS t (" + MEMBER_COLUMNS + ") "
                 + "VALUES (?, ?, 'directory', ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, NULL) "
-                + MEMBER_CONFLICT_TARGET + " DO UPDATE SET "
-                + "directory_id = excluded.directory_id, idp_id = excluded.idp_id, email = excluded.email, "
-                + "first_name = excluded.first_name, last_name = excluded.last_name, state = excluded.state, "
-                + "roles = excluded.roles, custom_attributes = excluded.custom_attributes, "
-                + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
-                + "updated_at = excluded.updated_at, removed_at = NULL "
-                + "WHERE " + NEWER;
+                + MEMBER_UPSERT;
+    }
+
+    /**
+     * {@link #upsertMember()} for many members at once: one row per array element, keys distinct (ON CONFLICT
+     * cannot touch a row twice in one statement). Returns the keys of the rows written. Parameters: arrays of
+     * organization_id, directory_user_id, directory_id, idp_id, email, first_name, last_name, state, roles
+     * (JSON text), custom_attributes (JSON text), version_at (timestamptz), version_event_id.
+     */
+    public String upsertMembers() {
+        return "INSERT INTO members AS t (" + MEMBER_COLUMNS + ") "
+                + "SELECT " + memberRow("NULL") + " FROM " + MEMBER_ROWS + " " + MEMBER_UPSERT + MEMBER_RETURNING;
     }
 
     /**
@@ -57,11 +118,13 @@ public final class PostgresDialect {
     public String removeMember() {
         return "INSERT INTO members AS t (" + MEMBER_COLUMNS + ") "
                 + "VALUES (?, ?, 'directory', ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?) "
-                + MEMBER_CONFLICT_TARGET + " DO UPDATE SET "
-                + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
-                + "updated_at = excluded.updated_at, removed_at = COALESCE(t.removed_at, excluded.removed_at) "
-                + "WHERE " + NEWER + " AND t.id IS DISTINCT FROM "
-                + "(SELECT o.primary_owner_member_id FROM organizations o WHERE o.id = t.organization_id)";
+                + MEMBER_REMOVE;
+    }
+
+    /** {@link #removeMember()} for many members at once. Parameters and result: as {@link #upsertMembers()}. */
+    public String removeMembers() {
+        return "INSERT INTO members AS t (" + MEMBER_COLUMNS + ") "
+                + "SELECT " + memberRow("v.version_at") + " FROM " + MEMBER_ROWS + " " + MEMBER_REMOVE + MEMBER_RETURNING;
     }
 
     /**
@@ -69,30 +132,54 @@ public final class PostgresDialect {
      * directory_group_id, directory_id, idp_id, name, version_at, version_event_id.
      */
     public String upsertGroup() {
-        return "INSERT INTO groups AS t (organization_id, directory_group_id, directory_id, idp_id, name, "
-                + "version_at, version_event_id, created_at, updated_at, removed_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
-                + "ON CONFLICT (organization_id, directory_group_id) DO UPDATE SET "
-                + "directory_id = excluded.directory_id, idp_id = excluded.idp_id, name = excluded.name, "
-                + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
-                + "updated_at = excluded.updated_at, removed_at = NULL "
-                + "WHERE " + NEWER;
+        return "INSERT INTO groups AS t (" + GROUP_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) " + GROUP_UPSERT;
+    }
+
+    /**
+     * {@link #upsertGroup()} for many groups at once, keys distinct. Returns the keys of the rows written.
+     * Parameters: arrays of organization_id, directory_group_id, directory_id, idp_id, name, version_at
+     * (timestamptz), version_event_id.
+     */
+    public String upsertGroups() {
+        return "INSERT INTO groups AS t (" + GROUP_COLUMNS + ") SELECT " + groupRow("NULL") + " FROM " + GROUP_ROWS + " "
+                + GROUP_UPSERT + GROUP_RETURNING;
     }
 
     /** Soft-deletes a group. Parameters: as {@link #upsertGroup()}. */
     public String removeGroup() {
-        return "INSERT INTO groups AS t (organization_id, directory_group_id, directory_id, idp_id, name, "
-                + "version_at, version_event_id, created_at, updated_at, removed_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (organization_id, directory_group_id) DO UPDATE SET "
-                + "version_at = excluded.version_at, version_event_id = excluded.version_event_id, "
-                + "updated_at = excluded.updated_at, removed_at = COALESCE(t.removed_at, excluded.removed_at) "
-                + "WHERE " + NEWER;
+        return "INSERT INTO groups AS t (" + GROUP_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " + GROUP_REMOVE;
+    }
+
+    /** {@link #removeGroup()} for many groups at once. Parameters and result: as {@link #upsertGroups()}. */
+    public String removeGroups() {
+        return "INSERT INTO groups AS t (" + GROUP_COLUMNS + ") SELECT " + groupRow("v.version_at") + " FROM " + GROUP_ROWS + " "
+                + GROUP_REMOVE + GROUP_RETURNING;
+    }
+
+    private static String memberRow(String removedAt) {
+        return "v.organization_id, v.directory_user_id, 'directory', v.directory_id, v.idp_id, v.email, v.first_name, "
+                + "v.last_name, v.state, CAST(v.roles AS jsonb), CAST(v.custom_attributes AS jsonb), v.version_at, "
+                + "v.version_event_id, v.version_at, v.version_at, " + removedAt;
+    }
+
+    private static String groupRow(String removedAt) {
+        return "v.organization_id, v.directory_group_id, v.directory_id, v.idp_id, v.name, v.version_at, "
+                + "v.version_event_id, v.version_at, v.version_at, " + removedAt;
+    }
+
+    private static String arrays(String type, int count) {
+        return String.join(", ", Collections.nCopies(count, "CAST(? AS " + type + "[])"));
     }
 
     private static String membershipValues() {
         return "WITH v (organization_id, directory_group_id, directory_user_id, directory_id, version_at, version_event_id) "
                 + "AS (VALUES (?, ?, ?, ?, CAST(? AS timestamptz), ?)), ";
+    }
+
+    /** The rows of a multi-row membership statement: one per array element, keys distinct. */
+    private static String membershipRows() {
+        return "WITH v AS (SELECT * FROM unnest(" + arrays("text", 4) + ", CAST(? AS timestamptz[]), CAST(? AS text[])) "
+                + "AS u(organization_id, directory_group_id, directory_user_id, directory_id, version_at, version_event_id)), ";
     }
 
     private static String sameMembership(String alias) {
@@ -107,8 +194,20 @@ public final class PostgresDialect {
      * directory_user_id, directory_id, version_at, version_event_id.
      */
     public String addMembership() {
-        return membershipValues()
-                + "cleared AS (DELETE FROM group_membership_removals r USING v WHERE " + sameMembership("r")
+        return membershipValues() + addMembershipFromV();
+    }
+
+    /**
+     * {@link #addMembership()} for many memberships at once, keys distinct. Returns the keys of the membership
+     * rows written. Parameters: arrays of organization_id, directory_group_id, directory_user_id, directory_id,
+     * version_at (timestamptz), version_event_id.
+     */
+    public String addMemberships() {
+        return membershipRows() + addMembershipFromV() + MEMBERSHIP_RETURNING;
+    }
+
+    private static String addMembershipFromV() {
+        return "cleared AS (DELETE FROM group_membership_removals r USING v WHERE " + sameMembership("r")
                 + " AND (r.version_at, r.version_event_id) < (v.version_at, v.version_event_id)) "
                 + "INSERT INTO group_memberships AS t (organization_id, directory_group_id, directory_user_id, directory_id, "
                 + "version_at, version_event_id, created_at, updated_at) "
@@ -127,8 +226,19 @@ public final class PostgresDialect {
      * update count is 1 when the removal record was written. Parameters: as {@link #addMembership()}.
      */
     public String removeMembership() {
-        return membershipValues()
-                + "ended AS (DELETE FROM group_memberships m USING v WHERE " + sameMembership("m")
+        return membershipValues() + removeMembershipFromV();
+    }
+
+    /**
+     * {@link #removeMembership()} for many memberships at once. Returns the keys of the removal records
+     * written. Parameters: as {@link #addMemberships()}.
+     */
+    public String removeMemberships() {
+        return membershipRows() + removeMembershipFromV() + MEMBERSHIP_RETURNING;
+    }
+
+    private static String removeMembershipFromV() {
+        return "ended AS (DELETE FROM group_memberships m USING v WHERE " + sameMembership("m")
                 + " AND (m.version_at, m.version_event_id) < (v.version_at, v.version_event_id)) "
                 + "INSERT INTO group_membership_removals AS t (organization_id, directory_group_id, directory_user_id, "
                 + "directory_id, version_at, version_event_id, removed_at) "

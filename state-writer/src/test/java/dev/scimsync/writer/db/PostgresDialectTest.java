@@ -74,6 +74,45 @@ class PostgresDialectTest {
     }
 
     @Test
+    void shouldWriteManyRowsAtOnce_WithTheSameConflictHandlingAsOneRow() {
+        assertThat(dialect.upsertMembers())
+                .startsWith("INSERT INTO members AS t (organization_id, directory_user_id, source, ")
+                .contains("SELECT v.organization_id, v.directory_user_id, 'directory', ")
+                .contains("CAST(v.roles AS jsonb), CAST(v.custom_attributes AS jsonb), v.version_at, v.version_event_id, "
+                        + "v.version_at, v.version_at, NULL FROM unnest(CAST(? AS text[]), ")
+                .contains(", CAST(? AS timestamptz[]), CAST(? AS text[])) AS v(organization_id, directory_user_id, ")
+                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_user_id");
+        assertThat(dialect.removeMembers()).contains("v.version_at, v.version_at, v.version_at FROM unnest(");
+        assertThat(dialect.upsertGroups()).contains("v.version_at, v.version_at, NULL FROM unnest(")
+                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_group_id");
+        assertThat(dialect.removeGroups()).contains("v.version_at, v.version_at, v.version_at FROM unnest(");
+        assertThat(dialect.addMemberships())
+                .startsWith("WITH v AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), "
+                        + "CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS text[])) AS u(organization_id, "
+                        + "directory_group_id, directory_user_id, directory_id, version_at, version_event_id)), ")
+                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id");
+        assertThat(dialect.removeMemberships()).startsWith(dialect.addMemberships().substring(0, 200));
+
+        // the part after the rows is the single-row statement's, word for word
+        assertThat(dialect.upsertMembers()).contains(tail(dialect.upsertMember(), "ON CONFLICT"));
+        assertThat(dialect.removeMembers()).contains(tail(dialect.removeMember(), "ON CONFLICT"));
+        assertThat(dialect.upsertGroups()).contains(tail(dialect.upsertGroup(), "ON CONFLICT"));
+        assertThat(dialect.removeGroups()).contains(tail(dialect.removeGroup(), "ON CONFLICT"));
+        assertThat(dialect.addMemberships()).contains(tail(dialect.addMembership(), "cleared AS"));
+        assertThat(dialect.removeMemberships()).contains(tail(dialect.removeMembership(), "ended AS"));
+    }
+
+    @Test
+    void shouldCountArrayParameters_AsTheMultiRowWriterExpects() {
+        assertThat(placeholders(dialect.upsertMembers())).isEqualTo(12);
+        assertThat(placeholders(dialect.removeMembers())).isEqualTo(12);
+        assertThat(placeholders(dialect.upsertGroups())).isEqualTo(7);
+        assertThat(placeholders(dialect.removeGroups())).isEqualTo(7);
+        assertThat(placeholders(dialect.addMemberships())).isEqualTo(6);
+        assertThat(placeholders(dialect.removeMemberships())).isEqualTo(6);
+    }
+
+    @Test
     void shouldCountParameters_AsTheBindersExpect() {
         assertThat(placeholders(dialect.upsertMember())).isEqualTo(14);
         assertThat(placeholders(dialect.removeMember())).isEqualTo(15);
@@ -99,6 +138,15 @@ class PostgresDialectTest {
     void shouldOnlyMoveOrganizationCreationBack() {
         assertThat(dialect.ensureOrganization())
                 .contains("ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE excluded.created_at < t.created_at");
+    }
+
+    @Test
+    void shouldEnsureManyOrganizations_InTheGivenOrder_OnlyMovingCreationBack() {
+        assertThat(dialect.ensureOrganizations())
+                .contains("FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS o(id, created_at, n) "
+                        + "ORDER BY o.n ")
+                .endsWith("ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE excluded.created_at < t.created_at");
+        assertThat(placeholders(dialect.ensureOrganizations())).isEqualTo(2);
     }
 
     @Test
@@ -132,6 +180,10 @@ class PostgresDialectTest {
         }
         assertThat(statements).hasSizeGreaterThanOrEqualTo(15);
         return statements;
+    }
+
+    private static String tail(String sql, String from) {
+        return sql.substring(sql.indexOf(from));
     }
 
     private static int placeholders(String sql) {

@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param memberships        memberships present
  * @param resyncId           the in-flight or last resync; nullable
  * @param resyncState        {@code running}, {@code completed}, {@code held} (safeguard) or null
+ * @param appliedEvents      how many events the processor has applied for this organization: grows by one
+ *                           per applied event, so it orders status records (WorkOS {@code created_at} and
+ *                           event ids need not be monotonic across the stream)
  */
 public record SyncStatus(
         String organizationId,
@@ -24,5 +27,6 @@ public record SyncStatus(
         long groups,
         long memberships,
         String resyncId,
-        String resyncState) {
+        String resyncState,
+        long appliedEvents) {
 }

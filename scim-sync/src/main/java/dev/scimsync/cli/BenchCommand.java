@@ -1,0 +1,215 @@
+package dev.scimsync.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.EmulatorOptions;
+import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.emulator.model.SeedResult;
+import dev.scimsync.runtime.MachineInfo;
+import dev.scimsync.runtime.ScimSyncRuntime;
+import dev.scimsync.runtime.Stage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scim-sync bench}: the automatic sync end to end on this machine. Seeds a directory in the WorkOS
+ * emulator (with its events), starts the whole pipeline, and measures the time until the organization
+ * database equals the directory; then, in the same run and database, a plain PostgreSQL {@code COPY} of the
+ * same rows, and the WorkOS rate-limit floor for reading that many events.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the automatic sync end to end (WorkOS emulator -> Kafka -> PostgreSQL) against a "
+            + "plain COPY of the same rows and the WorkOS rate-limit floor, in one run.",
+            "Uses SCIM_SYNC_KAFKA_BOOTSTRAP / SCIM_SYNC_DB_URL when set, embedded ones otherwise."})
+final class BenchCommand implements Callable<Integer> {
+
+    /** WorkOS's documented general limit: 6,000 requests per 60 s; an Events API page holds at most 100. */
+    private static final double WORKOS_REQUESTS_PER_SECOND = 6_000 / 60.0;
+    private static final int EVENTS_PER_PAGE = 100;
+
+    @Option(names = "--users", defaultValue = "20000", description = "directory users (default ${DEFAULT-VALUE})")
+    int users;
+
+    @Option(names = "--groups", defaultValue = "200", description = "directory groups (default ${DEFAULT-VALUE})")
+    int groups;
+
+    @Option(names = "--memberships-per-user", defaultValue = "2",
+            description = "groups each user belongs to (default ${DEFAULT-VALUE})")
+    int membershipsPerUser;
+
+    @Option(names = "--no-rate-limits", description = "turn the emulator's WorkOS rate limits off")
+    boolean noRateLimits;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The process environment; tests replace it. */
+    Map<String, String> environment = System.getenv();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dataDir = Files.createTempDirectory("scim-sync-bench");
+        String run = "bench" + System.currentTimeMillis();
+        try (WorkosEmulator emulator = WorkosEmulator.start(EmulatorOptions.defaults()
+                .withRateLimits(!noRateLimits))) {
+            EmulatorAdminClient admin = new EmulatorAdminClient(emulator.baseUrl());
+            CreatedDirectory directory = admin.createDirectory(admin.createOrganization("Bench Corp"), "Bench directory");
+            SeedResult seed = admin.seed(directory.id(), users, groups, membershipsPerUser, true);
+            int events = emulator.events().size();
+            out.printf(Locale.ROOT, "seeded %,d users, %,d groups, %,d memberships (%,d events) in %.1f s%n",
+                    seed.users(), seed.groups(), seed.memberships(), events, seed.millis() / 1000.0);
+            out.flush();
+
+            Map<String, String> env = new HashMap<>(environment);
+            env.put("WORKOS_API_KEY", emulator.apiKey());
+            env.put("WORKOS_API_BASE_URL", emulator.baseUrl());
+            env.put("SCIM_SYNC_DATA_DIR", dataDir.toString());
+            env.put("SCIM_SYNC_HTTP_PORT", "0");
+            env.put("SCIM_SYNC_TOPIC_PREFIX", run + ".");
+            env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", run + "-processor");
+            env.put("SCIM_SYNC_WRITER_GROUP_ID", run + "-writer");
+            env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", run + "-poller");
+
+            long started = System.nanoTime();
+            try (ScimSyncRuntime runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class))) {
+                double startup = seconds(started);
+                DataSource db = runtime.database().dataSource();
+                double firstRow = -1;
+                double polled = -1;
+                while (true) {
+                    if (polled < 0 && published(runtime) >= events) {
+                        polled = seconds(started);
+                    }
+                    long[] counts = counts(db, directory.organizationId());
+                    if (firstRow < 0 && counts[0] > 0) {
+                        firstRow = seconds(started);
+                    }
+                    if (counts[0] == seed.users() && counts[1] == seed.groups() && counts[2] == seed.memberships()) {
+                        break;
+                    }
+                    if (runtime.failure() != null) {
+                        throw new IllegalStateException("the pipeline failed: " + runtime.failure().getMessage());
+                    }
+                    Thread.sleep(50);
+                }
+                double synced = seconds(started);
+                double pipeline = synced - startup;
+                long rows = (long) seed.users() + seed.groups() + seed.memberships();
+                double copy = copySameRows(db, directory.organizationId());
+                double floor = Math.ceil(events / (double) EVENTS_PER_PAGE) / WORKOS_REQUESTS_PER_SECOND;
+
+                out.printf(Locale.ROOT, "%nmachine: %s%n", MachineInfo.describe());
+                out.printf(Locale.ROOT, "%-52s %10s%n", "measure", "value");
+                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "start of all stages (embedded parts included)", startup);
+                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "start to first member in the database", firstRow);
+                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to every event published by the poller",
+                        (polled < 0 ? synced : polled) - startup);
+                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to database equal to the directory", pipeline);
+                out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  events per second, end to end", events / pipeline);
+                out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  rows per second, end to end", rows / pipeline);
+                out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: reading the events at 6,000 req/min", floor);
+                out.printf(Locale.ROOT, "%-52s %9.2fs%n", "plain COPY of the same " + String.format("%,d", rows) + " rows",
+                        copy);
+                out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / COPY", pipeline / copy);
+                out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / WorkOS floor", pipeline / floor);
+                out.flush();
+            }
+        } finally {
+            deleteRecursively(dataDir);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static double published(ScimSyncRuntime runtime) {
+        return runtime.registry().find(MetricNames.EVENTS_PUBLISHED).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    private static long[] counts(DataSource db, String organizationId) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT (SELECT count(*) FROM members WHERE organization_id = ? AND removed_at IS NULL),"
+                        + " (SELECT count(*) FROM groups WHERE organization_id = ? AND removed_at IS NULL),"
+                        + " (SELECT count(*) FROM group_memberships WHERE organization_id = ?)")) {
+            s.setString(1, organizationId);
+            s.setString(2, organizationId);
+            s.setString(3, organizationId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        }
+    }
+
+    /**
+     * Copies the organization's rows out, then times {@code COPY … FROM STDIN} of them into empty tables of
+     * the same shape (indexes included, foreign keys not) in a scratch schema, in one transaction.
+     */
+    private static double copySameRows(DataSource db, String organizationId) throws Exception {
+        try (Connection c = db.getConnection()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            Map<String, byte[]> data = new HashMap<>();
+            for (String table : new String[] {"members", "groups", "group_memberships"}) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                copy.copyOut("COPY (SELECT * FROM " + table + " WHERE organization_id = '"
+                        + organizationId.replace("'", "''") + "') TO STDOUT", buffer);
+                data.put(table, buffer.toByteArray());
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS scim_sync_bench_copy CASCADE");
+                s.execute("CREATE SCHEMA scim_sync_bench_copy");
+                for (String table : data.keySet()) {
+                    s.execute("CREATE TABLE scim_sync_bench_copy." + table + " (LIKE " + table + " INCLUDING ALL)");
+                }
+            }
+            c.setAutoCommit(false);
+            long started = System.nanoTime();
+            for (Map.Entry<String, byte[]> table : data.entrySet()) {
+                copy.copyIn("COPY scim_sync_bench_copy." + table.getKey() + " FROM STDIN",
+                        new ByteArrayInputStream(table.getValue()));
+            }
+            c.commit();
+            double took = seconds(started);
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA scim_sync_bench_copy CASCADE");
+            }
+            return took;
+        }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return Duration.ofNanos(System.nanoTime() - sinceNanos).toMillis() / 1000.0;
+    }
+}
