@@ -162,19 +162,45 @@ public final class EventsPoller implements AutoCloseable {
         }
     }
 
-    /** Reads and publishes one page; returns whether it was full (more may be waiting). */
+    /**
+     * Reads pages back to back while they are full, up to {@code pagesPerTransaction}, and publishes them in
+     * one transaction: catching up is bound by WorkOS, not by a Kafka commit per page, and a page that is not
+     * full (the live case) is published at once. Returns whether the last page was full (more may wait).
+     */
     private boolean pollOnce(TransactionalPublisher publisher) throws InterruptedException {
-        Cursor from = cursor;
-        long started = System.nanoTime();
-        EventsPage page = retry.call("list events after " + from.after(),
-                () -> api.list(from.after(), from.rangeStart(), config.pageLimit()));
-        metrics.pollTook(Duration.ofNanos(System.nanoTime() - started));
-        if (page.isEmpty()) {
+        Cursor next = cursor;
+        List<EventEnvelope> envelopes = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        boolean full = false;
+        for (int pages = 0; pages < config.pagesPerTransaction(); pages++) {
+            Cursor from = next;
+            long started = System.nanoTime();
+            EventsPage page = retry.call("list events after " + from.after(),
+                    () -> api.list(from.after(), from.rangeStart(), config.pageLimit()));
+            metrics.pollTook(Duration.ofNanos(System.nanoTime() - started));
+            next = collect(page, from, envelopes, deadLetters);
+            full = page.events().size() >= config.pageLimit();
+            if (!full) {
+                break;
+            }
+        }
+        if (envelopes.isEmpty() && deadLetters.isEmpty()) {
             return false;
         }
+        long publishing = System.nanoTime();
+        publisher.publish(envelopes, deadLetters, next);
+        metrics.publishTook(Duration.ofNanos(System.nanoTime() - publishing));
+        cursor = next;
+        envelopes.forEach(e -> metrics.published(e.eventType()));
+        deadLetters.forEach(d -> metrics.deadLettered(d.reason()));
+        metrics.cursorAt(next.lastEventCreatedAt());
+        return full;
+    }
+
+    /** Keys a page's events into {@code envelopes} and {@code deadLetters}; returns the cursor after the page. */
+    private Cursor collect(EventsPage page, Cursor from, List<EventEnvelope> envelopes, List<DeadLetter> deadLetters)
+            throws InterruptedException {
         Instant ingestedAt = clock.instant();
-        List<EventEnvelope> envelopes = new ArrayList<>(page.events().size());
-        List<DeadLetter> deadLetters = new ArrayList<>();
         Cursor next = from;
         for (JsonNode event : page.events()) {
             EventKeyer.Keyed keyed = keyer.key(event, ingestedAt);
@@ -193,12 +219,7 @@ public final class EventsPoller implements AutoCloseable {
                 LOG.warn("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
             }
         }
-        publisher.publish(envelopes, deadLetters, next);
-        cursor = next;
-        envelopes.forEach(e -> metrics.published(e.eventType()));
-        deadLetters.forEach(d -> metrics.deadLettered(d.reason()));
-        metrics.cursorAt(next.lastEventCreatedAt());
-        return page.events().size() >= config.pageLimit();
+        return next;
     }
 
     private void fail(Throwable e) {

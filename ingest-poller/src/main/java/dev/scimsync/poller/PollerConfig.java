@@ -23,6 +23,7 @@ public record PollerConfig(
         StartPosition startFrom,
         String transactionalId,
         int pageLimit,
+        int pagesPerTransaction,
         Duration maxRetryAfter,
         Duration maxBackoff,
         Duration requestTimeout) {
@@ -46,6 +47,7 @@ public record PollerConfig(
                 start,
                 reader.get(PollerSettings.TRANSACTIONAL_ID),
                 orZero(reader.get(PollerSettings.PAGE_LIMIT)),
+                orZero(reader.get(PollerSettings.PAGES_PER_TRANSACTION)),
                 reader.get(PollerSettings.MAX_RETRY_AFTER),
                 reader.get(PollerSettings.MAX_BACKOFF),
                 reader.get(PollerSettings.REQUEST_TIMEOUT));
@@ -54,39 +56,44 @@ public record PollerConfig(
     /** A config with every default, for tests and embedding. */
     public static PollerConfig defaults(String bootstrapServers, Topics topics, String workosApiKey, URI workosBaseUrl) {
         return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
-                Duration.ofSeconds(1), StartPosition.EARLIEST, "scim-sync-poller", 100, Duration.ofSeconds(60),
+                Duration.ofSeconds(1), StartPosition.EARLIEST, "scim-sync-poller", 100, 10, Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     /** The same settings against another broker and WorkOS (e.g. embedded ones started after reading config). */
     public PollerConfig withConnections(String bootstrap, String apiKey, URI baseUrl) {
         return new PollerConfig(bootstrap, topics, apiKey, baseUrl, pollInterval,
-                startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
+                startFrom, transactionalId, pageLimit, pagesPerTransaction, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withPollInterval(Duration interval) {
         return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
-                interval, startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
+                interval, startFrom, transactionalId, pageLimit, pagesPerTransaction, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withTransactionalId(String id) {
         return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
-                pollInterval, startFrom, id, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
+                pollInterval, startFrom, id, pageLimit, pagesPerTransaction, maxRetryAfter, maxBackoff, requestTimeout);
+    }
+
+    public PollerConfig withPagesPerTransaction(int pages) {
+        return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl, pollInterval, startFrom,
+                transactionalId, pageLimit, pages, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withPageLimit(int limit) {
         return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
-                pollInterval, startFrom, transactionalId, limit, maxRetryAfter, maxBackoff, requestTimeout);
+                pollInterval, startFrom, transactionalId, limit, pagesPerTransaction, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     public PollerConfig withBackoff(Duration maxBackoffWait, Duration maxRetryAfterWait) {
         return new PollerConfig(bootstrapServers, topics, workosApiKey, workosBaseUrl,
-                pollInterval, startFrom, transactionalId, pageLimit, maxRetryAfterWait, maxBackoffWait, requestTimeout);
+                pollInterval, startFrom, transactionalId, pageLimit, pagesPerTransaction, maxRetryAfterWait, maxBackoffWait, requestTimeout);
     }
 
     public PollerConfig withApiKey(String key) {
         return new PollerConfig(bootstrapServers, topics, key, workosBaseUrl,
-                pollInterval, startFrom, transactionalId, pageLimit, maxRetryAfter, maxBackoff, requestTimeout);
+                pollInterval, startFrom, transactionalId, pageLimit, pagesPerTransaction, maxRetryAfter, maxBackoff, requestTimeout);
     }
 
     private static int orZero(Integer value) {
@@ -98,6 +105,6 @@ public record PollerConfig(
         return "PollerConfig[bootstrapServers=" + bootstrapServers + ", topics=" + topics.prefix() + "*, workosBaseUrl="
                 + workosBaseUrl + ", workosApiKey=" + Redact.secret(workosApiKey)
                 + ", pollInterval=" + pollInterval + ", startFrom=" + startFrom + ", transactionalId=" + transactionalId
-                + ", pageLimit=" + pageLimit + "]";
+                + ", pageLimit=" + pageLimit + ", pagesPerTransaction=" + pagesPerTransaction + "]";
     }
 }

@@ -16,12 +16,16 @@ public final class PollerMetrics {
 
     private final MeterRegistry registry;
     private final Timer pollLatency;
+    private final Timer publishLatency;
     private final Counter rateLimitWaits;
     private final AtomicReference<Instant> lastEventCreatedAt = new AtomicReference<>();
 
     public PollerMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.pollLatency = Timer.builder(MetricNames.POLL_LATENCY).description("latency of one Events API page")
+                .publishPercentileHistogram().register(registry);
+        this.publishLatency = Timer.builder(MetricNames.PUBLISH_LATENCY)
+                .description("one page's Kafka transaction (events, dead letters, cursor)")
                 .publishPercentileHistogram().register(registry);
         this.rateLimitWaits = Counter.builder(MetricNames.RATE_LIMIT_WAITS)
                 .description("waits imposed by WorkOS 429 answers").register(registry);
@@ -54,6 +58,10 @@ public final class PollerMetrics {
 
     public void pollTook(Duration duration) {
         pollLatency.record(duration);
+    }
+
+    public void publishTook(Duration duration) {
+        publishLatency.record(duration);
     }
 
     public void cursorAt(Instant eventCreatedAt) {

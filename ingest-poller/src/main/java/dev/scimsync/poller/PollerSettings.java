@@ -14,6 +14,9 @@ public final class PollerSettings {
             "scim-sync-poller", "Kafka transactional id shared by all poller instances of one deployment (fences zombies)");
     public static final Setting<Integer> PAGE_LIMIT = Setting.integer("SCIM_SYNC_POLLER_PAGE_LIMIT", 100, 1, 100,
             "events per Events API page");
+    public static final Setting<Integer> PAGES_PER_TRANSACTION = Setting.integer(
+            "SCIM_SYNC_POLLER_PAGES_PER_TRANSACTION", 10, 1, 100,
+            "full pages read back to back and published in one Kafka transaction while catching up");
     public static final Setting<Duration> MAX_RETRY_AFTER = Setting.duration("SCIM_SYNC_POLLER_MAX_RETRY_AFTER", "PT60S",
             "upper bound on a WorkOS Retry-After wait");
     public static final Setting<Duration> MAX_BACKOFF = Setting.duration("SCIM_SYNC_POLLER_MAX_BACKOFF", "PT30S",
@@ -23,7 +26,7 @@ public final class PollerSettings {
     public static final Setting<Duration> EVENTS_RETENTION = Setting.duration("SCIM_SYNC_EVENTS_RETENTION", "P36500D",
             "retention of the events topic when scim-sync creates it (default: practically forever, for replay)");
 
-    public static final List<Setting<?>> ALL = List.of(START_FROM, TRANSACTIONAL_ID, PAGE_LIMIT, MAX_RETRY_AFTER,
+    public static final List<Setting<?>> ALL = List.of(START_FROM, TRANSACTIONAL_ID, PAGE_LIMIT, PAGES_PER_TRANSACTION, MAX_RETRY_AFTER,
             MAX_BACKOFF, REQUEST_TIMEOUT, EVENTS_RETENTION);
 
     private PollerSettings() {

@@ -130,6 +130,10 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-52s %9.1fs%n", "start to first member in the database", firstRow);
                 out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to every event published by the poller",
                         (polled < 0 ? synced : polled) - startup);
+                out.printf(Locale.ROOT, "%-52s %8.1fms%n", "  poller: mean Events API page (HTTP + parse)",
+                        meanMillis(runtime, MetricNames.POLL_LATENCY));
+                out.printf(Locale.ROOT, "%-52s %8.1fms%n", "  poller: mean Kafka transaction per page",
+                        meanMillis(runtime, MetricNames.PUBLISH_LATENCY));
                 out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to database equal to the directory", pipeline);
                 out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  events per second, end to end", events / pipeline);
                 out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  rows per second, end to end", rows / pipeline);
@@ -150,6 +154,11 @@ final class BenchCommand implements Callable<Integer> {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static double meanMillis(ScimSyncRuntime runtime, String timer) {
+        var found = runtime.registry().find(timer).timer();
+        return found == null ? Double.NaN : found.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private static double published(ScimSyncRuntime runtime) {

@@ -14,7 +14,7 @@ import dev.scimsync.core.topic.Topics;
 import dev.scimsync.processor.errors.DeadLetters;
 import dev.scimsync.processor.errors.DlqDeserializationExceptionHandler;
 import dev.scimsync.processor.errors.DlqProcessingExceptionHandler;
-import dev.scimsync.processor.errors.DlqProductionExceptionHandler;
+import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
 
 /**
  * The stream processor's configuration, read once at start.
@@ -76,9 +76,11 @@ public record ProcessorConfig(
         BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
         reader.check(replication == null || replication != 0, ProcessorSettings.REPLICATION_FACTOR.name(),
                 "expected -1 (broker default) or at least 1, got 0");
-        reader.check(dedup == null || purge == null || purge.compareTo(dedup) <= 0,
+        // the purge drops removal records once their tombstone retention is up: a longer interval would keep
+        // them up to twice as long as configured (the dedup store expires on its own and is not purged)
+        reader.check(tombstones == null || purge == null || purge.compareTo(tombstones) <= 0,
                 ProcessorSettings.PURGE_INTERVAL.name(), "must not be longer than "
-                        + ProcessorSettings.DEDUP_RETENTION.name());
+                        + ProcessorSettings.TOMBSTONE_RETENTION.name());
         reader.throwIfInvalid();
         if (stateDir == null) {
             stateDir = dataDir.resolve("stream-processor");
@@ -108,7 +110,7 @@ public record ProcessorConfig(
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqProductionExceptionHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailingProductionExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
         props.put(DeadLetters.POLICY_CONFIG, onBadRecord.name());

@@ -31,8 +31,9 @@ public final class ProcessorSettings {
             "replication factor of the changelog topics (-1 = the broker's default)");
     public static final Setting<BadRecordPolicy> ON_BAD_RECORD = Setting.oneOf("SCIM_SYNC_PROCESSOR_ON_BAD_RECORD",
             BadRecordPolicy.class, BadRecordPolicy.DLQ,
-            "what happens to an event that cannot be parsed or applied: dlq (send it to the DLQ topic and go on)"
-                    + " or fail (stop the processor)");
+            "what happens to a record that cannot be deserialized or is an invalid event (missing ids or"
+                    + " timestamps, another organization's payload): dlq (send it to the DLQ topic and go on) or fail"
+                    + " (stop the processor); any other processing or production error always stops the processor");
 
     public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, STATE_DIR, DEDUP_RETENTION, TOMBSTONE_RETENTION,
             PURGE_INTERVAL, COMMIT_INTERVAL, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);

@@ -1,13 +1,16 @@
 package dev.scimsync.processor;
 
 import static dev.scimsync.processor.fixtures.EventBuilder.T0;
+import static dev.scimsync.processor.fixtures.MembershipEventBuilder.aMembershipEvent;
 import static dev.scimsync.processor.fixtures.UserEventBuilder.aUserEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import dev.scimsync.core.serde.JsonSerde;
 import dev.scimsync.core.topic.DeadLetterHeaders;
 import dev.scimsync.processor.event.InvalidEventException;
 import dev.scimsync.processor.fixtures.ProcessorHarness;
+import dev.scimsync.processor.metrics.ProcessorMetrics;
 
 class DeadLetterTest {
 
@@ -96,5 +100,66 @@ class DeadLetterTest {
                 DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).contains("org_02OTHER"));
         assertThat(processor.members()).isEmpty();
         assertThat(processor.statuses()).isEmpty();
+    }
+
+    @Test
+    void shouldSendAUserRemovedToTheDlq_WhenItsPayloadNamesAnotherOrganization() {
+        EventEnvelope foreign = aMembershipEvent().removed().inOrganization("org_02OTHER").at(T0).build();
+        EventEnvelope misrouted = new EventEnvelope("org_01ACME", foreign.eventId(), foreign.eventType(),
+                foreign.createdAt(), foreign.source(), null, foreign.ingestedAt(), foreign.event());
+
+        processor.send(misrouted);
+
+        assertThat(processor.deadLetters()).singleElement().satisfies(dead -> {
+            assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).contains("org_02OTHER");
+            assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.EVENT_ID)).isEqualTo(foreign.eventId());
+        });
+        assertThat(processor.memberships()).isEmpty();
+        assertThat(processor.statuses()).isEmpty();
+    }
+
+    @Test
+    void shouldStopTheProcessorAndSendNothingToTheDlq_WhenApplyingAnEventFailsAfterItsStoreWrites() {
+        processor.close();
+        // the metrics are reported after the stores were written and the state records forwarded
+        processor = new ProcessorHarness(stateDir, java.util.Map.of(), failingOn("dsync.user.updated"));
+        processor.send(aUserEvent().created().at(T0));
+        processor.deadLetters();
+
+        assertThatThrownBy(() -> processor.send(aUserEvent().updated().withFirstName("Janet").at(T0.plusSeconds(1))))
+                .isInstanceOf(StreamsException.class)
+                .hasRootCauseInstanceOf(IllegalStateException.class)
+                .hasRootCauseMessage("metrics broke on dsync.user.updated");
+
+        assertThat(processor.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldSendARecordWithoutAValueToTheDlq() {
+        processor.sendRaw("org_01ACME", null);
+
+        assertThat(processor.deadLetters()).singleElement().satisfies(dead -> assertThat(
+                DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.EXCEPTION))
+                .isEqualTo(InvalidEventException.class.getName()));
+        assertThat(processor.statuses()).isEmpty();
+    }
+
+    private static ProcessorMetrics failingOn(String type) {
+        return new ProcessorMetrics() {
+            @Override
+            public void applied(String eventType) {
+                if (eventType.equals(type)) {
+                    throw new IllegalStateException("metrics broke on " + type);
+                }
+            }
+
+            @Override
+            public void duplicate(String eventType) {
+            }
+
+            @Override
+            public void stale(String eventType) {
+            }
+        };
     }
 }

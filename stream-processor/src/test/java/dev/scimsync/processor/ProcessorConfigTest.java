@@ -62,4 +62,24 @@ class ProcessorConfigTest {
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
     }
+
+    @Test
+    void shouldRejectAPurgeIntervalLongerThanTheTombstoneRetention() {
+        ConfigReader reader = ConfigReader.from(Map.of(
+                "SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION", "PT1H",
+                "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT2H"));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(reader))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(1))
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_PURGE_INTERVAL")
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION");
+    }
+
+    @Test
+    void shouldAcceptADedupRetentionShorterThanThePurgeInterval_SinceTheDedupStoreIsNotPurged() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of(
+                "SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "PT1M", "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H")));
+
+        assertThat(config.dedupRetention()).isEqualTo(Duration.ofMinutes(1));
+    }
 }

@@ -2,7 +2,10 @@ package dev.scimsync.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
@@ -30,13 +33,32 @@ class ProcessorTopologyTest {
     }
 
     @Test
-    void shouldWriteItsDescriptionForTheArchitectureDocument() throws Exception {
-        // docs/architecture.md quotes this file; regenerate it with the tests when the topology changes
-        java.nio.file.Path out = java.nio.file.Path.of("target", "topology-description.txt");
-        java.nio.file.Files.createDirectories(out.getParent());
-        java.nio.file.Files.writeString(out, ProcessorTopology.build(config).describe().toString());
+    void shouldBeDescribedInTheArchitectureDocument_Verbatim() throws Exception {
+        String described = ProcessorTopology.build(config).describe().toString();
+        // written out so that the document can be updated from it when the topology changes
+        Path out = Path.of("target", "topology-description.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, described);
 
-        assertThat(out).content().contains(ProcessorTopology.APPLY);
+        String document = Files.readString(Path.of("..", "docs", "architecture-processor.md"));
+
+        assertThat(normalized(quotedDescription(document)))
+                .as("the Topology.describe() quoted in docs/architecture-processor.md; the current one is in %s",
+                        out.toAbsolutePath())
+                .isEqualTo(normalized(described));
+    }
+
+    /** The fenced block of the document that starts with "Topologies:". */
+    private static String quotedDescription(String document) {
+        int start = document.indexOf("```\nTopologies:");
+        assertThat(start).as("a ``` block starting with Topologies: in the document").isNotNegative();
+        int from = start + "```\n".length();
+        return document.substring(from, document.indexOf("```", from));
+    }
+
+    /** Without trailing blanks on each line and at the end, which Markdown editors do not keep. */
+    private static String normalized(String text) {
+        return text.lines().map(String::stripTrailing).collect(Collectors.joining("\n")).strip();
     }
 
     @Test

@@ -41,6 +41,7 @@ import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.core.topic.DeadLetterHeaders;
 import dev.scimsync.core.topic.OrganizationPartitioning;
 import dev.scimsync.core.topic.Topics;
@@ -51,8 +52,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The processor on a real broker: a few thousand emulator events for several organizations, interleaved with
- * re-deliveries and a malformed record, converge to the emulator's snapshot in organization-partitioned state
- * topics, exactly once.
+ * re-deliveries that dedup has forgotten, older events held back behind newer ones, and a malformed record, converge
+ * to the emulator's snapshot in organization-partitioned state topics and status, exactly once.
  */
 @ExtendWith(SharedKafka.class)
 class StreamProcessorIT {
@@ -72,7 +73,11 @@ class StreamProcessorIT {
             scenario.seed(200, 20, 3).randomOperations(150);
             Map<String, List<EventEnvelope>> events = scenario.eventsByOrganization();
             DirectoryState expected = scenario.expected();
-            List<EventEnvelope> feed = EmulatorScenario.interleaveWithDuplicates(events, new Random(42), 0.1);
+            // re-deliveries of older events and originals held back behind newer ones, with a dedup that forgets
+            // at once: every re-delivery reaches the version rules
+            EmulatorScenario.LateFeed late = EmulatorScenario.interleaveWithLateEvents(events, new Random(42), 0.1,
+                    0.1, 20);
+            List<EventEnvelope> feed = late.events();
             assertThat(scenario.totalEvents(events)).isGreaterThan(3000);
 
             String malformedOrg = events.keySet().iterator().next();
@@ -86,6 +91,7 @@ class StreamProcessorIT {
                     "SCIM_SYNC_TOPIC_PREFIX", prefix,
                     "SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor",
                     "SCIM_SYNC_PROCESSOR_STATE_DIR", stateDir.toString(),
+                    "SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "PT0.001S",
                     "SCIM_SYNC_PROCESSOR_REPLICATION_FACTOR", "1")));
             long started = System.nanoTime();
             try (StreamProcessor processor = new StreamProcessor(config, registry);
@@ -99,6 +105,19 @@ class StreamProcessorIT {
                     assertThat(actual.groups()).isEqualTo(expected.groups());
                     assertThat(actual.memberships()).isEqualTo(expected.memberships());
                     assertThat(state.deadLetters).hasSize(1);
+                    assertThat(state.status.keySet()).isEqualTo(events.keySet());
+                    state.status.forEach((org, status) -> {
+                        String orgPrefix = org + "/";
+                        assertThat(status.members()).isEqualTo(
+                                expected.members().keySet().stream().filter(k -> k.startsWith(orgPrefix)).count());
+                        assertThat(status.groups()).isEqualTo(
+                                expected.groups().keySet().stream().filter(k -> k.startsWith(orgPrefix)).count());
+                        assertThat(status.memberships()).isEqualTo(
+                                expected.memberships().stream().filter(k -> k.startsWith(orgPrefix)).count());
+                    });
+                    assertThat(state.status.values().stream().mapToLong(SyncStatus::appliedEvents).sum())
+                            .isEqualTo((long) registry.find(MetricNames.EVENTS_APPLIED).counters().stream()
+                                    .mapToDouble(c -> c.count()).sum());
                 });
                 System.out.printf("%d events (%d fed) converged in %d ms%n", scenario.totalEvents(events), feed.size(),
                         (System.nanoTime() - started) / 1_000_000);
@@ -110,7 +129,13 @@ class StreamProcessorIT {
                 assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.STAGE)).isEqualTo("stream-processor");
                 assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).startsWith("cannot deserialize");
                 assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.SOURCE)).startsWith(topics.events().name());
-                assertThat(registry.find(MetricNames.EVENTS_DUPLICATE).counters()).isNotEmpty();
+                assertThat(late.replays()).isPositive();
+                assertThat(late.delayed()).isPositive();
+                assertThat(registry.find(MetricNames.EVENTS_STALE).counters().stream().mapToDouble(c -> c.count())
+                        .sum()).as("re-deliveries and late events judged by version").isGreaterThan(late.replays() / 2.0);
+                // read_committed: one status record per applied event, counting 1, 2, 3, … per organization
+                state.appliedEventsSeen.forEach((org, counters) -> assertThat(counters).as("appliedEvents of %s", org)
+                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, counters.size()).boxed().toList()));
                 assertThat(registry.find(MetricNames.EVENTS_APPLIED).counters().stream()
                         .mapToDouble(c -> c.count()).sum()).isGreaterThan(3000);
                 assertThat(registry.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("kafka."));
@@ -177,6 +202,8 @@ class StreamProcessorIT {
         private final Map<String, Membership> memberships = new LinkedHashMap<>();
         private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         private final List<String> misplaced = new ArrayList<>();
+        private final Map<String, SyncStatus> status = new LinkedHashMap<>();
+        private final Map<String, List<Long>> appliedEventsSeen = new LinkedHashMap<>();
 
         StateTopics(Topics topics) {
             this.topics = topics;
@@ -187,7 +214,7 @@ class StreamProcessorIT {
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.subscribe(List.of(topics.members().name(), topics.groups().name(), topics.memberships().name(),
-                    topics.dlq().name()));
+                    topics.status().name(), topics.dlq().name()));
         }
 
         void poll() {
@@ -200,7 +227,12 @@ class StreamProcessorIT {
                 if (record.partition() != OrganizationPartitioning.partitionOfKey(key, PARTITIONS)) {
                     misplaced.add(record.topic() + "/" + key);
                 }
-                if (record.topic().equals(topics.members().name())) {
+                if (record.topic().equals(topics.status().name())) {
+                    SyncStatus s = topics.status().valueSerde().deserializer().deserialize(record.topic(),
+                            record.value());
+                    status.put(key, s);
+                    appliedEventsSeen.computeIfAbsent(key, k -> new ArrayList<>()).add(s.appliedEvents());
+                } else if (record.topic().equals(topics.members().name())) {
                     members.put(key, topics.members().valueSerde().deserializer().deserialize(record.topic(), record.value()));
                 } else if (record.topic().equals(topics.groups().name())) {
                     groups.put(key, topics.groups().valueSerde().deserializer().deserialize(record.topic(), record.value()));

@@ -37,6 +37,9 @@ public final class TransactionalPublisher implements AutoCloseable {
                 // make the requests behind it fail with OUT_OF_ORDER_SEQUENCE_NUMBER
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
+                // a transaction holds up to ~1,000 events (~1 MB): with one request in flight, big batches keep
+                // it to about one request per partition
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000),

@@ -22,7 +22,15 @@ public final class EventParser {
     private EventParser() {
     }
 
+    /**
+     * @param envelope the record's value; null (a tombstone on the events topic) is an invalid event
+     * @throws InvalidEventException when the record cannot be applied as it is
+     */
     public static DirectoryChange parse(String recordKey, EventEnvelope envelope) {
+        if (envelope == null) {
+            throw new InvalidEventException(null, null, "a record without a value on the events topic (key "
+                    + recordKey + ")");
+        }
         String eventId = envelope.eventId();
         String type = envelope.eventType();
         Payload p = new Payload(eventId, type);
@@ -80,6 +88,9 @@ public final class EventParser {
             case EventTypes.GROUP_USER_REMOVED -> {
                 JsonNode user = p.requiredObject(data, "user");
                 JsonNode group = p.requiredObject(data, "group");
+                // user_added checks these through the embedded member and group; a removal must too
+                p.checkOrganization(user, org);
+                p.checkOrganization(group, org);
                 return new DirectoryChange.RemoveMembership(eventId, createdAt, new Membership(org,
                         p.requiredText(group, "id"), p.requiredText(user, "id"), directoryIdOf(data, user, group),
                         eventVersion, createdAt, true));

@@ -1,9 +1,12 @@
 package dev.scimsync.processor.event;
 
-/** An event whose payload cannot be turned into a directory change; the record goes to the DLQ. */
+/**
+ * An event whose payload cannot be turned into a directory change. Thrown only by {@link EventParser}, before any
+ * store is written: that is what lets the processing exception handler send the record to the DLQ and go on.
+ */
 public final class InvalidEventException extends RuntimeException {
 
-    public InvalidEventException(String eventId, String eventType, String problem) {
+    InvalidEventException(String eventId, String eventType, String problem) {
         super("event " + eventId + " (" + eventType + "): " + problem);
     }
 }

@@ -18,13 +18,15 @@ import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.processor.dedup.EventDeduplicator;
 import dev.scimsync.processor.event.DirectoryChange;
 import dev.scimsync.processor.event.EventParser;
-import dev.scimsync.processor.event.InvalidEventException;
 import dev.scimsync.processor.metrics.ProcessorMetrics;
 
 /**
- * Applies the events of the organizations of one partition, in order: drop a duplicate, parse (a bad event throws
- * before any store is touched and goes to the DLQ through the processing exception handler), apply the ordering
- * rules, emit what changed and the organization's status, and only then remember the event id.
+ * Applies the events of the organizations of one partition, in order: parse (an invalid event throws
+ * {@link dev.scimsync.processor.event.InvalidEventException} before any store is touched and goes to the DLQ
+ * through the processing exception handler), drop a duplicate, apply the ordering rules, emit what changed and the
+ * organization's status, and only then remember the event id. Any other exception fails the processor (see
+ * {@link dev.scimsync.processor.errors.DlqProcessingExceptionHandler}): the transaction aborts, so the stores, the
+ * state topics and the remembered ids stay together.
  */
 public final class DirectoryStateProcessor implements Processor<String, EventEnvelope, String, Object> {
 
@@ -68,10 +70,6 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     @Override
     public void process(Record<String, EventEnvelope> record) {
         EventEnvelope envelope = record.value();
-        if (envelope == null) {
-            throw new InvalidEventException(null, null, "a record without a value on the events topic (key "
-                    + record.key() + ")");
-        }
         DirectoryChange change = EventParser.parse(record.key(), envelope);
         if (dedup.isDuplicate(change.eventId(), change.eventCreatedAt())) {
             metrics.duplicate(envelope.eventType());
@@ -93,11 +91,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         SyncStatus previous = status.get(org);
         SyncStatus next = previous == null
                 ? new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(), changes.membersDelta(),
-                        changes.groupsDelta(), changes.membershipsDelta(), null, null)
+                        changes.groupsDelta(), changes.membershipsDelta(), null, null, 1)
                 : new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(),
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
-                        previous.resyncState());
+                        previous.resyncState(), previous.appliedEvents() + 1);
         status.put(org, next);
         forward(org, next, STATUS_SINK);
     }

@@ -253,6 +253,62 @@ public final class EmulatorScenario implements AutoCloseable {
         return feed;
     }
 
+    /**
+     * One feed of every organization's events that reaches the version rules: each organization's events with some
+     * held back and released after up to {@code maxDelay} later events of that organization (late, older updates),
+     * and after some events a re-delivery of an earlier event of the organization (same id, payload and
+     * {@code created_at}, so it bypasses a dedup store that has forgotten the id); the organizations interleaved at
+     * random. With {@code delayRate} 0 every original event keeps its WorkOS order. No event is held back past a
+     * {@code dsync.deleted} of its organization (see the known limits in docs/architecture-processor.md).
+     */
+    public static LateFeed interleaveWithLateEvents(Map<String, List<EventEnvelope>> byOrganization, Random random,
+                                                    double replayRate, double delayRate, int maxDelay) {
+        Map<String, List<EventEnvelope>> late = new LinkedHashMap<>();
+        int replays = 0;
+        int delayed = 0;
+        for (Map.Entry<String, List<EventEnvelope>> org : byOrganization.entrySet()) {
+            List<EventEnvelope> fed = new ArrayList<>();
+            List<EventEnvelope> held = new ArrayList<>();
+            List<Integer> releaseAfter = new ArrayList<>();
+            for (EventEnvelope event : org.getValue()) {
+                if (EventTypes.DIRECTORY_DELETED.equals(event.eventType())) {
+                    // known limit: dsync.deleted removes what the stores hold and leaves no directory-wide
+                    // removal, so an event of that directory first seen after it would bring its entity back
+                    fed.addAll(held);
+                    held.clear();
+                    releaseAfter.clear();
+                }
+                if (random.nextDouble() < delayRate) {
+                    held.add(event);
+                    releaseAfter.add(1 + random.nextInt(maxDelay));
+                    delayed++;
+                    continue;
+                }
+                fed.add(event);
+                for (int i = held.size() - 1; i >= 0; i--) {
+                    int left = releaseAfter.get(i) - 1;
+                    if (left == 0) {
+                        fed.add(held.remove(i));
+                        releaseAfter.remove(i);
+                    } else {
+                        releaseAfter.set(i, left);
+                    }
+                }
+                if (fed.size() > 1 && random.nextDouble() < replayRate) {
+                    fed.add(fed.get(random.nextInt(fed.size() - 1)));
+                    replays++;
+                }
+            }
+            fed.addAll(held);
+            late.put(org.getKey(), fed);
+        }
+        return new LateFeed(interleaveWithDuplicates(late, random, 0), replays, delayed);
+    }
+
+    /** A feed with how many re-deliveries of older events and how many held-back originals it holds. */
+    public record LateFeed(List<EventEnvelope> events, int replays, int delayed) {
+    }
+
     public int totalEvents(Map<String, List<EventEnvelope>> byOrganization) {
         return byOrganization.values().stream().mapToInt(List::size).sum();
     }

@@ -10,6 +10,8 @@ public final class MetricNames {
     public static final String EVENTS_POLLED = "scim_sync.poller.events.polled";
     public static final String EVENTS_PUBLISHED = "scim_sync.poller.events.published";
     public static final String POLL_LATENCY = "scim_sync.poller.poll.latency";
+    /** One page's Kafka transaction: events, dead letters and cursor. */
+    public static final String PUBLISH_LATENCY = "scim_sync.poller.publish.latency";
     public static final String WORKOS_ERRORS = "scim_sync.poller.workos.errors";
     public static final String RATE_LIMIT_WAITS = "scim_sync.poller.rate_limit.waits";
     public static final String CURSOR_AGE = "scim_sync.poller.cursor.age";
