@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.scimsync.core.log.Redact;
+import dev.scimsync.writer.apply.BatchFailedException;
 import dev.scimsync.writer.apply.BatchResult;
 import dev.scimsync.writer.apply.BatchWriter;
 import dev.scimsync.writer.apply.RecordDecoder;
@@ -243,7 +244,10 @@ public final class StateWriter implements AutoCloseable {
         return System.nanoTime() - firstBufferedAtNanos >= config.batchMaxWait().toNanos();
     }
 
-    /** Writes the buffer, batch by batch; on failure puts the records back by seeking to the stored offsets. */
+    /**
+     * Writes the buffer, batch by batch. When the database or the DLQ is unavailable, puts the records back
+     * by seeking to the stored offsets; a {@link BatchFailedException} stops the writer.
+     */
     private void flush() {
         if (buffer.isEmpty()) {
             return;
@@ -262,6 +266,8 @@ public final class StateWriter implements AutoCloseable {
         } catch (FencedException e) {
             LOG.warn("{}; re-reading stored offsets", e.getMessage());
             reseekAll();
+        } catch (BatchFailedException e) {
+            throw e; // skipping the batch would diverge silently and retrying it in a loop hides the problem: stop
         } catch (Exception e) {
             LOG.error("could not write a batch ({}); re-reading from the stored offsets after {}",
                     Redact.emailsIn(TransientErrors.describe(e)), config.retryMaxBackoff(), e);

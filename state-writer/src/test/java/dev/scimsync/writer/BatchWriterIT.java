@@ -5,13 +5,18 @@ import static dev.scimsync.writer.Fixtures.aMember;
 import static dev.scimsync.writer.Fixtures.aMembership;
 import static dev.scimsync.writer.Fixtures.aStatus;
 import static dev.scimsync.writer.Fixtures.t;
+import static dev.scimsync.writer.Fixtures.withAppliedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -19,12 +24,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.core.topic.Topics;
 import dev.scimsync.testkit.SharedPostgres;
+import dev.scimsync.writer.apply.BatchFailedException;
 import dev.scimsync.writer.apply.BatchResult;
 import dev.scimsync.writer.apply.BatchWriter;
 import dev.scimsync.writer.apply.RecordDecoder;
@@ -42,6 +50,7 @@ class BatchWriterIT {
     private static final String ORG = "org_01";
     private final Topics topics = new Topics("bw.");
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<Duration> retrySleeps = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TestDatabase db;
     private BatchWriter writer;
@@ -62,7 +71,8 @@ class BatchWriterIT {
 
     private BatchWriter newWriter(String group) {
         return new BatchWriter(db.dataSource(), new RecordDecoder(topics), new OffsetStore(new PostgresDialect(), group),
-                new Retry(3, Duration.ofMillis(10), Duration.ofMillis(50), dev.scimsync.writer.db.TransientErrors::isRetryable),
+                new Retry(3, Duration.ofMillis(10), Duration.ofMillis(50), dev.scimsync.writer.db.TransientErrors::isRetryable,
+                        retrySleeps::add),
                 deadLetters::addAll, new dev.scimsync.writer.metrics.WriterMetrics(registry, Clock.systemUTC()));
     }
 
@@ -225,6 +235,10 @@ class BatchWriterIT {
         assertThat(deadLetters).extracting(DeadLetter::reason)
                 .anySatisfy(r -> assertThat(r).startsWith("database rejected the change"))
                 .anySatisfy(r -> assertThat(r).startsWith("unparsable value"));
+        assertThat(deadLetters).filteredOn(l -> l.reason().startsWith("database rejected")).singleElement()
+                .satisfies(l -> assertThat(l.eventId()).isEqualTo(Fixtures.eventId(2)));
+        assertThat(deadLetters).filteredOn(l -> l.reason().startsWith("unparsable")).singleElement()
+                .satisfies(l -> assertThat(l.eventId()).isNull());
         assertThat(db.scalar("SELECT string_agg(directory_user_id, ',' ORDER BY directory_user_id) FROM members"))
                 .isEqualTo("u1,u3");
         assertThat(registry.counter(MetricNames.DEAD_LETTERS, MetricNames.TAG_STAGE, "state-writer").count()).isEqualTo(2.0);
@@ -243,19 +257,30 @@ class BatchWriterIT {
     }
 
     @Test
-    void shouldBeFenced_WhenAnotherWriterMovedTheOffset() throws Exception {
+    void shouldBeFenced_WhenAnotherWriterMovedTheOffset_AndLeaveNothingOfTheFencedBatch() throws Exception {
         log.member(aMember(ORG, "u1").at(2).build());
         writeNew();
+        TopicPartition tp = new TopicPartition(log.consumerRecords().get(0).topic(), log.consumerRecords().get(0).partition());
         BatchWriter other = newWriter("writer"); // took the partition over
-        TopicPartition tp = log.consumerRecords().get(0).topic() == null ? null
-                : new TopicPartition(log.consumerRecords().get(0).topic(), log.consumerRecords().get(0).partition());
         other.loadOffsets(List.of(tp));
-        log.member(aMember(ORG, "u2").at(2).build());
-        List<ConsumerRecord<byte[], byte[]>> all = log.consumerRecords();
-        other.write(all.subList(1, 2));
+        log.member(aMember(ORG, "u2").withFirstName("Owner's write").at(3).build());
+        other.write(log.consumerRecords().subList(1, 2));
+        var afterOwner = db.checksums();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(all.subList(1, 2)))
-                .isInstanceOf(FencedException.class);
+        // the fenced writer read the same offsets with other values: newer, so they would win if written
+        TopicLog zombie = new TopicLog(topics, 3);
+        zombie.member(aMember(ORG, "u1").at(2).build());
+        zombie.member(aMember(ORG, "u2").withFirstName("Zombie's write").at(9).build());
+        zombie.member(aMember(ORG, "u3").at(9).build());
+        zombie.group(aGroup("org_elsewhere", "g1").at(9).build());
+        List<ConsumerRecord<byte[], byte[]>> stale = zombie.consumerRecords();
+        assertThat(stale.get(1).offset()).isEqualTo(1);
+
+        assertThatThrownBy(() -> writer.write(stale.subList(1, stale.size()))).isInstanceOf(FencedException.class);
+
+        assertThat(member("first_name", "u2")).isEqualTo("Owner's write");
+        assertThat(member("email", "u3")).isNull();
+        assertThat(db.checksums()).as("nothing of the fenced batch").isEqualTo(afterOwner);
     }
 
     @Test
@@ -265,7 +290,7 @@ class BatchWriterIT {
         writeNew();
         log.status(aStatus(ORG, 3, 1, 0, 0, "resync_1", "completed"));
         writeNew();
-        log.status(aStatus(ORG, 2, 1, 0, 0, "resync_1", "running")); // stale status: ignored
+        log.status(aStatus(ORG, 2, 1, 0, 0, "resync_1", "running")); // stale status (fewer applied events): ignored
         writeNew();
 
         OrganizationStatus status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
@@ -277,6 +302,194 @@ class BatchWriterIT {
         assertThat(db.scalar("SELECT finished_at IS NOT NULL FROM sync_runs WHERE id = 'resync_1'")).isEqualTo(true);
         assertThat(new OrganizationQueries(db.dataSource()).list()).singleElement()
                 .satisfies(o -> assertThat(o.id()).isEqualTo(ORG));
+    }
+
+    @Test
+    void shouldOrderStatuses_ByTheProcessorsAppliedEvents_NotByEventTimeOrId() throws Exception {
+        log.status(withAppliedEvents(aStatus(ORG, 50, 1, 0, 0, null, null), 1));
+        writeNew();
+        // a resync item carries the time it was read and events need not be monotonic: an older event time
+        // and a smaller id, but the processor applied it later
+        log.status(withAppliedEvents(aStatus(ORG, 40, 2, 0, 0, "resync_1", "running"), 2));
+        writeNew();
+        OrganizationStatus status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
+        assertThat(status.lastEventId()).isEqualTo(Fixtures.eventId(40));
+        assertThat(status.processorMembers()).isEqualTo(2L);
+        assertThat(status.lastResyncState()).isEqualTo("running");
+        assertThat(db.scalar("SELECT processor_applied_events FROM sync_status")).isEqualTo(2L);
+
+        var before = db.tupleIdentities();
+        log.status(withAppliedEvents(aStatus(ORG, 90, 9, 0, 0, null, null), 1)); // newer event time, applied earlier
+        log.status(withAppliedEvents(aStatus(ORG, 95, 8, 0, 0, null, null), 2)); // same count: not newer either
+        BatchResult result = writeNew();
+
+        assertThat(result.applied()).isZero();
+        assertThat(db.tupleIdentities().get("sync_status")).as("no status row rewritten").isEqualTo(before.get("sync_status"));
+        status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
+        assertThat(status.lastEventId()).isEqualTo(Fixtures.eventId(40));
+        assertThat(status.processorMembers()).isEqualTo(2L);
+
+        log.status(withAppliedEvents(aStatus(ORG, 30, 3, 0, 0, "resync_1", "completed"), 3));
+        writeNew();
+        status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
+        assertThat(status.lastEventId()).isEqualTo(Fixtures.eventId(30));
+        assertThat(status.lastResyncState()).isEqualTo("completed");
+    }
+
+    @Test
+    void shouldKeepOrganizationTimes_EarliestAndLatestVersionSeen_WhateverTheBatchCuts() throws Exception {
+        log.member(aMember(ORG, "u1").at(5).build());
+        writeNew();
+        log.member(aMember(ORG, "u2").at(3).build()); // older than the first batch
+        writeNew();
+        log.member(aMember(ORG, "u1").at(8).build());
+        writeNew();
+        var before = db.tupleIdentities();
+        log.member(aMember(ORG, "u3").at(6).build()); // inside the known range: no organization rewrite
+        writeNew();
+
+        assertThat(((Timestamp) db.scalar("SELECT created_at FROM organizations")).toInstant()).isEqualTo(t(3));
+        assertThat(((Timestamp) db.scalar("SELECT updated_at FROM organizations")).toInstant()).isEqualTo(t(8));
+        assertThat(db.tupleIdentities().get("organizations")).isEqualTo(before.get("organizations"));
+
+        try (TestDatabase other = TestDatabase.create()) {
+            BatchWriter oneBatch = new BatchWriter(other.dataSource(), new RecordDecoder(topics),
+                    new OffsetStore(new PostgresDialect(), "writer"), Retry.forDatabase(3, Duration.ofMillis(10),
+                    Duration.ofMillis(10)), deadLetters::addAll,
+                    new dev.scimsync.writer.metrics.WriterMetrics(new SimpleMeterRegistry(), Clock.systemUTC()));
+            oneBatch.write(log.consumerRecords());
+            assertThat(other.checksums().get("organizations")).isEqualTo(db.checksums().get("organizations"));
+        }
+    }
+
+    @ParameterizedTest(name = "SQLState {0}")
+    @ValueSource(strings = {"57014", "42501", "42P01", "53100"})
+    void shouldFailTheBatch_AndDeadLetterNothing_WhenTheDatabaseFailsForAReasonThatIsNotTheRecords(String sqlState)
+            throws Exception {
+        log.member(aMember(ORG, "u1").at(2).build());
+        writeNew();
+        // stands for a statement timeout, a revoked grant, a dropped table, a full disk: every record fails alike
+        rejectWrites("members", sqlState);
+        log.member(aMember(ORG, "u2").at(3).build());
+        log.member(aMember(ORG, "u3").at(3).build());
+        retrySleeps.clear();
+
+        assertThatThrownBy(this::writeNew).isInstanceOf(BatchFailedException.class).hasMessageContaining(sqlState);
+
+        assertThat(retrySleeps).as("retried with backoff before giving up").hasSize(2);
+        assertThat(deadLetters).isEmpty();
+        assertThat(db.scalar("SELECT string_agg(directory_user_id, ',') FROM members")).isEqualTo("u1");
+        assertThat(db.scalar("SELECT sum(next_offset) FROM writer_offsets")).isEqualTo(java.math.BigDecimal.ONE);
+    }
+
+    @Test
+    void shouldFailTheBatch_WhenAColumnWasRenamed() throws Exception {
+        db.execute("ALTER TABLE members RENAME COLUMN first_name TO given_name");
+        log.member(aMember(ORG, "u1").at(2).build());
+        log.group(aGroup(ORG, "g1").at(2).build());
+
+        assertThatThrownBy(this::writeNew).isInstanceOf(BatchFailedException.class).hasMessageContaining("42703");
+
+        assertThat(deadLetters).isEmpty();
+        assertThat(db.scalar("SELECT count(*) FROM writer_offsets")).isEqualTo(0L);
+        assertThat(db.scalar("SELECT count(*) FROM groups")).isEqualTo(0L);
+    }
+
+    @Test
+    void shouldFailRatherThanDeadLetterEveryRecord_WhenEachRecordFailsAlone() throws Exception {
+        rejectWrites("members", "23514"); // a data error class, as a new check constraint would raise
+        log.member(aMember(ORG, "u1").at(2).build());
+        log.member(aMember(ORG, "u2").at(2).build());
+        log.member(aMember(ORG, "u3").at(2).build());
+
+        assertThatThrownBy(this::writeNew).isInstanceOf(BatchFailedException.class)
+                .hasMessageContaining("every one of the 3 changes of the batch failed alone");
+
+        assertThat(deadLetters).isEmpty();
+        assertThat(db.scalar("SELECT count(*) FROM writer_offsets")).isEqualTo(0L);
+        assertThat(db.scalar("SELECT count(*) FROM members")).isEqualTo(0L);
+    }
+
+    /** Makes every insert or update of the table fail with the given SQLState. */
+    private void rejectWrites(String table, String sqlState) throws Exception {
+        db.execute("CREATE FUNCTION reject_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'simulated failure' USING ERRCODE = '" + sqlState + "'; END $$");
+        db.execute("CREATE TRIGGER reject_writes BEFORE INSERT OR UPDATE ON " + table
+                + " FOR EACH ROW EXECUTE FUNCTION reject_writes()");
+    }
+
+    @Test
+    void shouldKeepCounts_EqualToARecount_AfterRandomChangesRedeliveriesAndReplays() throws Exception {
+        Random random = new Random(20260101L);
+        List<String> organizations = List.of("org_a", "org_b", "org_c");
+        for (int i = 0; i < 600; i++) {
+            String org = organizations.get(random.nextInt(organizations.size()));
+            long at = 1 + random.nextInt(300); // versions out of order: stale changes too
+            boolean removed = random.nextInt(3) == 0;
+            switch (random.nextInt(3)) {
+                case 0 -> {
+                    var m = aMember(org, "u" + random.nextInt(12)).at(at);
+                    if (i % 97 == 50) {
+                        m.withEmail("nul\u0000@example.com"); // rejected by PostgreSQL: the record-by-record path
+                    }
+                    log.member((removed ? m.removed() : m).build());
+                }
+                case 1 -> {
+                    var g = aGroup(org, "g" + random.nextInt(6)).at(at);
+                    log.group((removed ? g.removed() : g).build());
+                }
+                default -> {
+                    var ms = aMembership(org, "g" + random.nextInt(6), "u" + random.nextInt(12)).at(at);
+                    log.membership((removed ? ms.removed() : ms).build());
+                }
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> all = log.consumerRecords();
+
+        int from = 0;
+        while (from < all.size()) {
+            int to = Math.min(all.size(), from + 1 + random.nextInt(40));
+            writer.write(all.subList(from, to));
+            assertCountsEqualARecount();
+            if (random.nextInt(4) == 0) { // a redelivery of something already written, through another group
+                int start = random.nextInt(to);
+                newWriter("redelivery-" + from).write(all.subList(start, Math.min(to, start + 1 + random.nextInt(30))));
+                assertCountsEqualARecount();
+            }
+            from = to;
+        }
+        var first = db.checksums();
+        assertThat(db.scalar("SELECT sum(members + groups + memberships) > 0 FROM sync_status")).isEqualTo(true);
+        assertThat(deadLetters).as("the record-by-record path was taken").isNotEmpty();
+
+        BatchWriter replay = newWriter("replay");
+        for (int start = 0; start < all.size(); start += 17) {
+            replay.write(all.subList(start, Math.min(all.size(), start + 17)));
+        }
+        assertCountsEqualARecount();
+        first.remove("writer_offsets");
+        var replayed = db.checksums();
+        replayed.remove("writer_offsets");
+        assertThat(replayed).isEqualTo(first);
+    }
+
+    private void assertCountsEqualARecount() throws Exception {
+        Map<String, String> stored = new LinkedHashMap<>();
+        Map<String, String> recounted = new LinkedHashMap<>();
+        try (var c = db.dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT s.organization_id, s.members || '/' || s.groups || '/' || s.memberships, "
+                     + "(SELECT count(*) FROM members m WHERE m.organization_id = s.organization_id AND m.source = 'directory' "
+                     + "AND m.removed_at IS NULL) || '/' || (SELECT count(*) FROM groups g WHERE g.organization_id = "
+                     + "s.organization_id AND g.removed_at IS NULL) || '/' || (SELECT count(*) FROM group_memberships gm "
+                     + "WHERE gm.organization_id = s.organization_id) FROM sync_status s ORDER BY 1")) {
+            while (rs.next()) {
+                stored.put(rs.getString(1), rs.getString(2));
+                recounted.put(rs.getString(1), rs.getString(3));
+            }
+        }
+        assertThat(stored).isEqualTo(recounted);
+        assertThat(db.scalar("SELECT count(*) FROM organizations o WHERE NOT EXISTS "
+                + "(SELECT 1 FROM sync_status s WHERE s.organization_id = o.id)")).isEqualTo(0L);
     }
 
     @Test

@@ -46,6 +46,12 @@ final class Fixtures {
                 members, groups, memberships, resyncId, resyncState, eventNumber);
     }
 
+    /** The same status with another count of applied events (the order of status records). */
+    static SyncStatus withAppliedEvents(SyncStatus s, long appliedEvents) {
+        return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), appliedEvents);
+    }
+
     static final class MemberBuilder {
         private final String organizationId;
         private final String directoryUserId;

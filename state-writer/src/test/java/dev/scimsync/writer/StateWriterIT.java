@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.scimsync.core.topic.DeadLetterHeaders;
 import dev.scimsync.testkit.SharedKafka;
 import dev.scimsync.testkit.SharedPostgres;
+import dev.scimsync.writer.apply.BatchFailedException;
 import dev.scimsync.writer.db.PostgresDialect;
 import dev.scimsync.writer.offsets.OffsetStore;
 
@@ -99,6 +100,33 @@ class StateWriterIT {
             assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE))
                     .matches(topics.topics().members().name() + "-\\d@0");
         });
+    }
+
+    @Test
+    void shouldStopWithAClearError_RatherThanSkipTheStream_WhenTheDatabaseRejectsWritesForAnotherReason() throws Exception {
+        TestTopics topics = TestTopics.create("stop");
+        // stands for a revoked grant: every statement on members fails alike
+        db.execute("CREATE FUNCTION reject_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'permission denied (simulated)' USING ERRCODE = '42501'; END $$");
+        db.execute("CREATE TRIGGER reject_writes BEFORE INSERT OR UPDATE ON members FOR EACH ROW EXECUTE FUNCTION reject_writes()");
+        TopicLog log = new TopicLog(topics.topics(), TestTopics.PARTITIONS)
+                .member(Fixtures.aMember("org_1", "u1").at(3).build())
+                .member(Fixtures.aMember("org_1", "u2").at(3).build());
+        topics.produce(log.producerRecords());
+
+        StateWriter writer = new StateWriter(config(topics, db, topics.topics().prefix() + "w", 10), db.dataSource(),
+                new SimpleMeterRegistry());
+        writer.start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !writer.isRunning());
+        } finally {
+            writer.close();
+        }
+
+        assertThat(writer.failure()).get().isInstanceOf(BatchFailedException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("42501").contains("nothing is skipped"));
+        assertThat(db.scalar("SELECT count(*) FROM writer_offsets")).isEqualTo(0L);
+        assertThat(db.scalar("SELECT count(*) FROM members")).isEqualTo(0L);
     }
 
     @Test

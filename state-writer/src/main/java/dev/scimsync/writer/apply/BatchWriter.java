@@ -28,6 +28,7 @@ import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.writer.db.PostgresDialect;
+import dev.scimsync.writer.db.RecordErrors;
 import dev.scimsync.writer.db.Retry;
 import dev.scimsync.writer.db.TransientErrors;
 import dev.scimsync.writer.dlq.DeadLetter;
@@ -38,9 +39,12 @@ import dev.scimsync.writer.offsets.OffsetStore;
 
 /**
  * Writes one batch of state-topic records in one transaction together with the offsets that follow them.
- * Transient errors are retried; any other failure makes the batch run again record by record, each in its
- * own savepoint, so that only the failing records go to the DLQ. Dead letters are published (and
- * acknowledged) before the commit that stores offsets past them. Not thread-safe: one per consumer thread.
+ * Transient errors are retried. A data error of one record ({@link RecordErrors}) makes the batch run again
+ * record by record, each in its own savepoint, so that only the failing records go to the DLQ. Any other
+ * database error is retried too and then fails the batch ({@link BatchFailedException}): dead-lettering
+ * every record for, say, a revoked grant would skip the stream while offsets move on. Dead letters are
+ * published (and acknowledged) before the commit that stores offsets past them. Not thread-safe: one per
+ * consumer thread.
  */
 public final class BatchWriter {
 
@@ -59,6 +63,7 @@ public final class BatchWriter {
     private final MultiRowWriter multiRow;
     private final OffsetStore offsets;
     private final Retry retry;
+    private final Retry batchRetry;
     private final DeadLetterSink deadLetters;
     private final WriterMetrics metrics;
     private final BeforeCommit beforeCommit;
@@ -78,6 +83,7 @@ public final class BatchWriter {
         this.multiRow = new MultiRowWriter(dialect);
         this.offsets = offsets;
         this.retry = retry;
+        this.batchRetry = retry.orWhen(BatchWriter::isBatchLevelDatabaseError);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.beforeCommit = beforeCommit;
@@ -120,30 +126,62 @@ public final class BatchWriter {
     /**
      * Writes the records (in partition order) and their offsets in one transaction.
      *
-     * @throws FencedException another writer stored offsets for one of the partitions meanwhile; nothing
-     *                         was written
-     * @throws Exception       the database or the DLQ stayed unavailable; nothing was written
+     * @throws FencedException      another writer stored offsets for one of the partitions meanwhile; nothing
+     *                              was written
+     * @throws BatchFailedException the database rejects the batch for a reason that is not one record's data,
+     *                              even after retries, or every record failed alone; nothing was written
+     * @throws Exception            the database or the DLQ stayed unavailable; nothing was written
      */
     public BatchResult write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
         RecordDecoder.Decoded decoded = decoder.decode(records);
         Map<TopicPartition, Long> next = nextOffsets(records);
+        String operation = "write batch of " + records.size() + " records up to offsets " + offsetNames(next);
         Attempt attempt;
         try {
-            attempt = retry.call("write batch of " + records.size() + " records",
-                    () -> inTransaction(decoded, next, false));
+            attempt = batchRetry.call(operation, () -> inTransaction(decoded, next, false));
         } catch (FencedException e) {
             throw e;
         } catch (Exception e) {
-            if (TransientErrors.isRetryable(e)) {
-                throw e;
+            if (!RecordErrors.isRecordError(e)) {
+                throw stopOrPutBack(operation, e);
             }
             LOG.warn("batch of {} records failed ({}); writing it record by record", records.size(),
                     Redact.emailsIn(TransientErrors.describe(e)));
-            attempt = retry.call("write batch of " + records.size() + " records record by record",
-                    () -> inTransaction(decoded, next, true));
+            try {
+                attempt = batchRetry.call(operation + " record by record", () -> inTransaction(decoded, next, true));
+            } catch (FencedException fenced) {
+                throw fenced;
+            } catch (Exception again) {
+                throw stopOrPutBack(operation + " record by record", again);
+            }
         }
         stored.putAll(next);
         return report(records.size(), decoded, attempt, next);
+    }
+
+    /** Errors the batch retry also retries: database errors that are neither transient nor one record's data. */
+    private static boolean isBatchLevelDatabaseError(Throwable e) {
+        return !(e instanceof FencedException) && !(e instanceof BatchFailedException)
+                && RecordErrors.isDatabaseError(e) && !RecordErrors.isRecordError(e);
+    }
+
+    /**
+     * A transient database error or an unavailable DLQ puts the batch back (the caller re-reads it later); any
+     * other database error, still there after the retries, must stop the writer rather than be skipped.
+     */
+    private static Exception stopOrPutBack(String operation, Exception e) {
+        if (e instanceof BatchFailedException || TransientErrors.isRetryable(e) || !RecordErrors.isDatabaseError(e)) {
+            return e;
+        }
+        return new BatchFailedException(operation + " failed: " + Redact.emailsIn(TransientErrors.describe(e))
+                + "; not a data error of one record, so nothing is skipped: fix the database and restart", e);
+    }
+
+    /** The next offsets by partition name, sorted, for error messages. */
+    private static Map<String, Long> offsetNames(Map<TopicPartition, Long> next) {
+        Map<String, Long> names = new TreeMap<>();
+        next.forEach((tp, offset) -> names.put(tp.toString(), offset));
+        return names;
     }
 
     private BatchResult report(int size, RecordDecoder.Decoded decoded, Attempt attempt, Map<TopicPartition, Long> next) {
@@ -179,6 +217,8 @@ public final class BatchWriter {
                     ensureOrganizations(connection, changes);
                 }
                 Set<String> owners = primaryOwners(connection, organizations);
+                CountChanges counts = new CountChanges();
+                organizations.forEach(counts::touch);
                 try (LaneBatcher lanes = new LaneBatcher(connection)) {
                     List<MultiRowWriter.Pending> entities = new ArrayList<>();
                     for (int i = 0; i < changes.size(); i++) {
@@ -188,6 +228,7 @@ public final class BatchWriter {
                             continue;
                         }
                         if (isolated) {
+                            attempt.triedAlone++;
                             applyIsolated(connection, lanes, change, i, attempt);
                         } else if (MultiRowWriter.handles(change)) {
                             entities.add(new MultiRowWriter.Pending(i, change));
@@ -195,10 +236,15 @@ public final class BatchWriter {
                             queue(lanes, change, i, attempt);
                         }
                     }
-                    multiRow.apply(connection, entities, attempt.applied);
+                    multiRow.apply(connection, entities, attempt.applied, counts);
                     lanes.flushAll();
                 }
-                refreshCounts(connection, organizations);
+                if (isolated) {
+                    refuseIfEveryChangeFailed(attempt);
+                    recountCounts(connection, organizations);
+                } else {
+                    addToCounts(connection, counts);
+                }
                 offsets.advance(connection, next, stored);
                 List<DeadLetter> letters = new ArrayList<>(decoded.deadLetters());
                 letters.addAll(attempt.deadLetters);
@@ -239,43 +285,69 @@ public final class BatchWriter {
             lanes.flushAll();
             connection.releaseSavepoint(savepoint);
         } catch (SQLException e) {
-            if (TransientErrors.isRetryable(e)) {
-                throw e;
+            if (!RecordErrors.isRecordError(e)) {
+                throw e; // would fail every record alike: the batch fails (or, if transient, is retried)
             }
             connection.rollback(savepoint);
             attempt.applied[index] = false;
             attempt.failed[index] = true;
-            attempt.deadLetters.add(DeadLetter.of(change.source(),
+            if (attempt.firstFailure == null) {
+                attempt.firstFailure = e;
+            }
+            attempt.deadLetters.add(DeadLetter.of(change.source(), change.eventId(),
                     "database rejected the change: " + Redact.emailsIn(TransientErrors.describe(e)), e));
         }
     }
 
-    /** Creates unseen organizations; created_at only moves back, to the earliest version ever seen. */
+    /**
+     * The breaker: when every change of a batch failed alone, the cause is more likely the database (a new
+     * constraint, a changed column type) than the data, and dead-lettering them all would skip the stream.
+     * A batch of one change cannot tell the two apart and goes to the DLQ.
+     */
+    private static void refuseIfEveryChangeFailed(Attempt attempt) {
+        int failed = 0;
+        for (boolean f : attempt.failed) {
+            failed += f ? 1 : 0;
+        }
+        if (attempt.triedAlone >= 2 && failed == attempt.triedAlone) {
+            throw new BatchFailedException("every one of the " + failed + " changes of the batch failed alone (first: "
+                    + Redact.emailsIn(TransientErrors.describe(attempt.firstFailure)) + "); not dead-lettering them all: "
+                    + "check the database's constraints and columns, then restart", attempt.firstFailure);
+        }
+    }
+
+    /**
+     * Creates unseen organizations; created_at only moves back, to the earliest version ever seen, and
+     * updated_at only forward, to the latest, so neither depends on how the records were cut into batches.
+     */
     private void ensureOrganizations(Connection connection, List<StateChange> changes) throws SQLException {
         Map<String, Instant> earliest = new TreeMap<>(); // sorted: a fixed lock order
+        Map<String, Instant> latest = new HashMap<>();
         for (StateChange change : changes) {
-            Instant at = change.firstSeenAt();
+            Instant at = change.seenAt();
             if (at != null) {
                 earliest.merge(change.organizationId(), at, (a, b) -> a.isBefore(b) ? a : b);
+                latest.merge(change.organizationId(), at, (a, b) -> a.isAfter(b) ? a : b);
             }
         }
         if (earliest.size() > 1) {
             String[] ids = earliest.keySet().toArray(new String[0]);
-            String[] times = earliest.values().stream().map(ChangeStatements::timeText).toArray(String[]::new);
+            String[] created = earliest.values().stream().map(ChangeStatements::timeText).toArray(String[]::new);
+            String[] updated = earliest.keySet().stream().map(id -> ChangeStatements.timeText(latest.get(id)))
+                    .toArray(String[]::new);
             try (PreparedStatement ps = connection.prepareStatement(dialect.ensureOrganizations())) {
                 ps.setArray(1, connection.createArrayOf("text", ids));
-                ps.setArray(2, connection.createArrayOf("timestamptz", times));
+                ps.setArray(2, connection.createArrayOf("timestamptz", created));
+                ps.setArray(3, connection.createArrayOf("timestamptz", updated));
                 ps.executeUpdate();
             }
         } else if (!earliest.isEmpty()) {
+            Map.Entry<String, Instant> only = earliest.entrySet().iterator().next();
             try (PreparedStatement ps = connection.prepareStatement(dialect.ensureOrganization())) {
-                for (Map.Entry<String, Instant> e : earliest.entrySet()) {
-                    ps.setString(1, e.getKey());
-                    ChangeStatements.setTime(ps, 2, e.getValue());
-                    ChangeStatements.setTime(ps, 3, e.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+                ps.setString(1, only.getKey());
+                ChangeStatements.setTime(ps, 2, only.getValue());
+                ChangeStatements.setTime(ps, 3, latest.get(only.getKey()));
+                ps.executeUpdate();
             }
         }
     }
@@ -311,11 +383,27 @@ public final class BatchWriter {
         return false;
     }
 
-    private void refreshCounts(Connection connection, Set<String> organizations) throws SQLException {
+    /** Adds what the batch's statements reported to the stored counts (no recount: it grows with organizations). */
+    private void addToCounts(Connection connection, CountChanges counts) throws SQLException {
+        if (counts.isEmpty()) {
+            return;
+        }
+        Object[][] columns = counts.columns();
+        try (PreparedStatement ps = connection.prepareStatement(dialect.addToCounts())) {
+            ps.setArray(1, connection.createArrayOf("text", columns[0]));
+            ps.setArray(2, connection.createArrayOf("bigint", columns[1]));
+            ps.setArray(3, connection.createArrayOf("bigint", columns[2]));
+            ps.setArray(4, connection.createArrayOf("bigint", columns[3]));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The record-by-record fallback's single-row statements report no deltas: it recounts (a rare path). */
+    private void recountCounts(Connection connection, Set<String> organizations) throws SQLException {
         if (organizations.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement(dialect.refreshCounts())) {
+        try (PreparedStatement ps = connection.prepareStatement(dialect.recountCounts())) {
             ps.setArray(1, connection.createArrayOf("text", new TreeSet<>(organizations).toArray()));
             ps.executeUpdate();
         }
@@ -343,6 +431,8 @@ public final class BatchWriter {
         final boolean[] failed;
         final boolean[] ownerProtected;
         final boolean recordByRecord;
+        int triedAlone;
+        SQLException firstFailure;
         List<DeadLetter> deadLetters = new ArrayList<>();
         Duration duration = Duration.ZERO;
 

@@ -114,6 +114,7 @@ final class ChangeStatements {
         ps.setString(8, s.resyncId());
         ps.setString(9, s.resyncState());
         setTime(ps, 10, s.resyncId() == null ? null : s.lastAppliedAt());
+        ps.setLong(11, s.appliedEvents());
     }
 
     private static void bindResyncRun(PreparedStatement ps, SyncStatus s, Instant runTime) throws SQLException {

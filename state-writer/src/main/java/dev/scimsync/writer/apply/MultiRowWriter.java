@@ -53,8 +53,11 @@ final class MultiRowWriter {
         return value instanceof Member || value instanceof Group || value instanceof Membership;
     }
 
-    /** Writes the changes; {@code applied[index]} becomes true for each change that wrote its row. */
-    void apply(Connection connection, List<Pending> changes, boolean[] applied) throws SQLException {
+    /**
+     * Writes the changes; {@code applied[index]} becomes true for each change that wrote its row, and each
+     * row written adds its change of the present rows to {@code counts}.
+     */
+    void apply(Connection connection, List<Pending> changes, boolean[] applied, CountChanges counts) throws SQLException {
         List<Map<String, List<Pending>>> rounds = new ArrayList<>();
         Map<List<String>, Integer> seen = new HashMap<>();
         for (Pending pending : changes) {
@@ -66,12 +69,13 @@ final class MultiRowWriter {
         }
         for (Map<String, List<Pending>> round : rounds) {
             for (Map.Entry<String, List<Pending>> statement : round.entrySet()) {
-                execute(connection, statement.getKey(), statement.getValue(), applied);
+                execute(connection, statement.getKey(), statement.getValue(), applied, counts);
             }
         }
     }
 
-    private void execute(Connection connection, String sql, List<Pending> rows, boolean[] applied) throws SQLException {
+    private void execute(Connection connection, String sql, List<Pending> rows, boolean[] applied, CountChanges counts)
+            throws SQLException {
         Map<List<String>, Integer> byKey = new HashMap<>(rows.size() * 2);
         List<String[]> values = new ArrayList<>(rows.size());
         for (Pending row : rows) {
@@ -92,7 +96,7 @@ final class MultiRowWriter {
             }
             String table = rows.get(0).change().table();
             try (ResultSet rs = ps.executeQuery()) {
-                int keyColumns = rs.getMetaData().getColumnCount();
+                int keyColumns = rs.getMetaData().getColumnCount() - 1; // then present_delta
                 while (rs.next()) {
                     List<String> key = new ArrayList<>(keyColumns + 1);
                     key.add(table);
@@ -103,6 +107,7 @@ final class MultiRowWriter {
                     if (index != null) {
                         applied[index] = true;
                     }
+                    counts.add(table, rs.getString(1), rs.getInt(keyColumns + 1));
                 }
             }
         } finally {

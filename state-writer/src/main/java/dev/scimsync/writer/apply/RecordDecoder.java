@@ -60,7 +60,8 @@ public final class RecordDecoder {
             }
             String missing = missingField(value);
             if (missing != null) {
-                deadLetters.add(DeadLetter.of(record, "invalid " + value.getClass().getSimpleName() + ": no " + missing, null));
+                deadLetters.add(DeadLetter.of(record, StateChange.eventIdOf(value),
+                        "invalid " + value.getClass().getSimpleName() + ": no " + missing, null));
                 continue;
             }
             changes.add(new StateChange(record, value));

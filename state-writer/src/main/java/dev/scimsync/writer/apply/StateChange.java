@@ -8,6 +8,7 @@ import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
 import dev.scimsync.core.model.SyncStatus;
+import dev.scimsync.core.model.Version;
 
 /**
  * One decoded state-topic record and what became of it in the current attempt.
@@ -51,8 +52,11 @@ public record StateChange(ConsumerRecord<byte[], byte[]> source, Object value) {
         return false;
     }
 
-    /** The earliest time this change tells about, for {@code organizations.created_at}; null if none. */
-    public Instant firstSeenAt() {
+    /**
+     * The time this change tells about, for {@code organizations.created_at} (earliest seen) and
+     * {@code updated_at} (latest seen); null if none.
+     */
+    public Instant seenAt() {
         if (value instanceof Member m) {
             return m.version().at();
         } else if (value instanceof Group g) {
@@ -74,5 +78,25 @@ public record StateChange(ConsumerRecord<byte[], byte[]> source, Object value) {
             return ms.eventCreatedAt();
         }
         return null;
+    }
+
+    /** The WorkOS event id behind the record, for the DLQ's event-id header; null if unknown. */
+    public String eventId() {
+        return eventIdOf(value);
+    }
+
+    /** The event id of a decoded value (a status's is its last applied event); null if it has none. */
+    static String eventIdOf(Object value) {
+        Version version = null;
+        if (value instanceof Member m) {
+            version = m.version();
+        } else if (value instanceof Group g) {
+            version = g.version();
+        } else if (value instanceof Membership ms) {
+            version = ms.version();
+        } else if (value instanceof SyncStatus s) {
+            return s.lastEventId();
+        }
+        return version == null || version.eventId().isEmpty() ? null : version.eventId();
     }
 }

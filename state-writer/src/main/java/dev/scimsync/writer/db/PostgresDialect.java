@@ -23,8 +23,10 @@ public final class PostgresDialect {
     static final String MEMBER_CONFLICT_TARGET =
             "ON CONFLICT (organization_id, directory_user_id) WHERE directory_user_id IS NOT NULL";
 
-    private static final String ORGANIZATION_CONFLICT = "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at "
-            + "WHERE excluded.created_at < t.created_at";
+    /** created_at only moves back and updated_at only forward; a row that would not change is not rewritten. */
+    private static final String ORGANIZATION_CONFLICT = "ON CONFLICT (id) DO UPDATE SET "
+            + "created_at = LEAST(t.created_at, excluded.created_at), updated_at = GREATEST(t.updated_at, excluded.updated_at) "
+            + "WHERE excluded.created_at < t.created_at OR excluded.updated_at > t.updated_at";
 
     private static final String MEMBER_UPSERT = MEMBER_CONFLICT_TARGET + " DO UPDATE SET "
             + "directory_id = excluded.directory_id, idp_id = excluded.idp_id, email = excluded.email, "
@@ -45,7 +47,16 @@ public final class PostgresDialect {
             + "AS v(organization_id, directory_user_id, directory_id, idp_id, email, first_name, last_name, state, "
             + "roles, custom_attributes, version_at, version_event_id)";
 
-    private static final String MEMBER_RETURNING = " RETURNING t.organization_id, t.directory_user_id";
+    /*
+     * The multi-row statements return, for each row written, its key and how it changed the organization's
+     * count of present rows (+1, 0 or -1). A subquery in RETURNING reads the snapshot the statement started
+     * with, so it sees the row as it was before this statement (absent if it was inserted); the writer adds
+     * these deltas to sync_status instead of recounting. Only a writer that is fenced anyway (another
+     * transaction changed the row meanwhile) could see a different row there, and it rolls back.
+     */
+    private static final String MEMBER_RETURNING = " RETURNING t.organization_id, t.directory_user_id, "
+            + "CAST(t.removed_at IS NULL AS integer) - CAST(COALESCE((SELECT b.removed_at IS NULL FROM members b "
+            + "WHERE b.id = t.id), false) AS integer) AS present_delta";
 
     private static final String GROUP_COLUMNS = "organization_id, directory_group_id, directory_id, idp_id, name, "
             + "version_at, version_event_id, created_at, updated_at, removed_at";
@@ -64,13 +75,28 @@ public final class PostgresDialect {
     private static final String GROUP_ROWS = "unnest(" + arrays("text", 5) + ", CAST(? AS timestamptz[]), CAST(? AS text[])) "
             + "AS v(organization_id, directory_group_id, directory_id, idp_id, name, version_at, version_event_id)";
 
-    private static final String GROUP_RETURNING = " RETURNING t.organization_id, t.directory_group_id";
+    private static final String GROUP_RETURNING = " RETURNING t.organization_id, t.directory_group_id, "
+            + "CAST(t.removed_at IS NULL AS integer) - CAST(COALESCE((SELECT b.removed_at IS NULL FROM groups b "
+            + "WHERE b.organization_id = t.organization_id AND b.directory_group_id = t.directory_group_id), false) "
+            + "AS integer) AS present_delta";
 
-    private static final String MEMBERSHIP_RETURNING = " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id";
+    /** Whether the membership row existed before the statement (as seen by a RETURNING subquery). */
+    private static final String MEMBERSHIP_EXISTED = "CAST(EXISTS (SELECT 1 FROM group_memberships b "
+            + "WHERE b.organization_id = t.organization_id AND b.directory_group_id = t.directory_group_id "
+            + "AND b.directory_user_id = t.directory_user_id) AS integer)";
+
+    /** A membership row written: present now, so +1 unless it existed. */
+    private static final String MEMBERSHIP_ADDED_RETURNING = " RETURNING t.organization_id, t.directory_group_id, "
+            + "t.directory_user_id, 1 - " + MEMBERSHIP_EXISTED + " AS present_delta";
+
+    /** A removal record written: the membership row, if there was one, was deleted by the same statement. */
+    private static final String MEMBERSHIP_REMOVED_RETURNING = " RETURNING t.organization_id, t.directory_group_id, "
+            + "t.directory_user_id, 0 - " + MEMBERSHIP_EXISTED + " AS present_delta";
 
     /**
-     * Creates the organization on first sight; {@code created_at} only moves back, so that it is the earliest
-     * version seen whatever the batch boundaries were. Parameters: id, created_at.
+     * Creates the organization on first sight; {@code created_at} only moves back and {@code updated_at} only
+     * forward, so that they are the earliest and the latest version seen whatever the batch boundaries were.
+     * Parameters: id, created_at, updated_at.
      */
     public String ensureOrganization() {
         return "INSERT INTO organizations AS t (id, provisioning_mode, created_at, updated_at) "
@@ -79,12 +105,13 @@ public final class PostgresDialect {
 
     /**
      * {@link #ensureOrganization()} for many organizations at once, ids distinct, rows written in array order
-     * (the caller sorts them: a fixed lock order). Parameters: arrays of id, created_at (timestamptz).
+     * (the caller sorts them: a fixed lock order). Parameters: arrays of id, created_at, updated_at (timestamptz).
      */
     public String ensureOrganizations() {
         return "INSERT INTO organizations AS t (id, provisioning_mode, created_at, updated_at) "
-                + "SELECT o.id, 'scim', o.created_at, o.created_at "
-                + "FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS o(id, created_at, n) "
+                + "SELECT o.id, 'scim', o.created_at, o.updated_at "
+                + "FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) "
+                + "WITH ORDINALITY AS o(id, created_at, updated_at, n) "
                 + "ORDER BY o.n " + ORGANIZATION_CONFLICT;
     }
 
@@ -101,7 +128,8 @@ public final class PostgresDialect {
 
     /**
      * {@link #upsertMember()} for many members at once: one row per array element, keys distinct (ON CONFLICT
-     * cannot touch a row twice in one statement). Returns the keys of the rows written. Parameters: arrays of
+     * cannot touch a row twice in one statement). Returns the key of each row written and its change to the count
+     * of present members (present_delta: 1, 0 or -1). Parameters: arrays of
      * organization_id, directory_user_id, directory_id, idp_id, email, first_name, last_name, state, roles
      * (JSON text), custom_attributes (JSON text), version_at (timestamptz), version_event_id.
      */
@@ -136,7 +164,8 @@ public final class PostgresDialect {
     }
 
     /**
-     * {@link #upsertGroup()} for many groups at once, keys distinct. Returns the keys of the rows written.
+     * {@link #upsertGroup()} for many groups at once, keys distinct. Returns the key and present_delta of each
+     * row written.
      * Parameters: arrays of organization_id, directory_group_id, directory_id, idp_id, name, version_at
      * (timestamptz), version_event_id.
      */
@@ -198,12 +227,12 @@ public final class PostgresDialect {
     }
 
     /**
-     * {@link #addMembership()} for many memberships at once, keys distinct. Returns the keys of the membership
-     * rows written. Parameters: arrays of organization_id, directory_group_id, directory_user_id, directory_id,
+     * {@link #addMembership()} for many memberships at once, keys distinct. Returns the key of each membership
+     * row written and present_delta (1 when it was inserted, 0 when updated). Parameters: arrays of organization_id, directory_group_id, directory_user_id, directory_id,
      * version_at (timestamptz), version_event_id.
      */
     public String addMemberships() {
-        return membershipRows() + addMembershipFromV() + MEMBERSHIP_RETURNING;
+        return membershipRows() + addMembershipFromV() + MEMBERSHIP_ADDED_RETURNING;
     }
 
     private static String addMembershipFromV() {
@@ -230,11 +259,11 @@ public final class PostgresDialect {
     }
 
     /**
-     * {@link #removeMembership()} for many memberships at once. Returns the keys of the removal records
-     * written. Parameters: as {@link #addMemberships()}.
+     * {@link #removeMembership()} for many memberships at once. Returns the key of each removal record
+     * written and present_delta (-1 when the statement deleted the membership row, 0 when there was none). Parameters: as {@link #addMemberships()}.
      */
     public String removeMemberships() {
-        return membershipRows() + removeMembershipFromV() + MEMBERSHIP_RETURNING;
+        return membershipRows() + removeMembershipFromV() + MEMBERSHIP_REMOVED_RETURNING;
     }
 
     private static String removeMembershipFromV() {
@@ -253,28 +282,28 @@ public final class PostgresDialect {
     }
 
     /**
-     * The stream processor's view of an organization, from the status topic. Applied when its last event is
-     * not older than the stored one and something differs. Parameters: organization_id, last_event_id,
-     * last_event_created_at, last_applied_at, processor_members, processor_groups, processor_memberships,
-     * last_resync_id, last_resync_state, last_resync_at.
+     * The stream processor's view of an organization, from the status topic. Applied only when the
+     * processor's count of applied events is strictly greater than the stored one: that count grows by one
+     * per applied event, in topic order, whereas WorkOS created_at and event ids are not monotonic (a resync
+     * item carries the time it was read). A redelivered status therefore rewrites nothing. Parameters:
+     * organization_id, last_event_id, last_event_created_at, last_applied_at, processor_members,
+     * processor_groups, processor_memberships, last_resync_id, last_resync_state, last_resync_at,
+     * processor_applied_events.
      */
     public String upsertProcessorStatus() {
         return "INSERT INTO sync_status AS t (organization_id, last_event_id, last_event_created_at, last_applied_at, "
-                + "processor_members, processor_groups, processor_memberships, last_resync_id, last_resync_state, last_resync_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "processor_members, processor_groups, processor_memberships, last_resync_id, last_resync_state, last_resync_at, "
+                + "processor_applied_events) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (organization_id) DO UPDATE SET "
                 + "last_event_id = excluded.last_event_id, last_event_created_at = excluded.last_event_created_at, "
                 + "last_applied_at = excluded.last_applied_at, processor_members = excluded.processor_members, "
                 + "processor_groups = excluded.processor_groups, processor_memberships = excluded.processor_memberships, "
                 + "last_resync_id = excluded.last_resync_id, last_resync_state = excluded.last_resync_state, "
                 + "last_resync_at = CASE WHEN (t.last_resync_id, t.last_resync_state) IS NOT DISTINCT FROM "
-                + "(excluded.last_resync_id, excluded.last_resync_state) THEN t.last_resync_at ELSE excluded.last_resync_at END "
-                + "WHERE (COALESCE(excluded.last_event_created_at, '-infinity'), COALESCE(excluded.last_event_id, '')) "
-                + ">= (COALESCE(t.last_event_created_at, '-infinity'), COALESCE(t.last_event_id, '')) "
-                + "AND (t.last_event_id, t.last_event_created_at, t.last_applied_at, t.processor_members, t.processor_groups, "
-                + "t.processor_memberships, t.last_resync_id, t.last_resync_state) IS DISTINCT FROM "
-                + "(excluded.last_event_id, excluded.last_event_created_at, excluded.last_applied_at, excluded.processor_members, "
-                + "excluded.processor_groups, excluded.processor_memberships, excluded.last_resync_id, excluded.last_resync_state)";
+                + "(excluded.last_resync_id, excluded.last_resync_state) THEN t.last_resync_at ELSE excluded.last_resync_at END, "
+                + "processor_applied_events = excluded.processor_applied_events "
+                + "WHERE t.processor_applied_events IS NULL OR excluded.processor_applied_events > t.processor_applied_events";
     }
 
     /**
@@ -291,16 +320,33 @@ public final class PostgresDialect {
     }
 
     /**
-     * Recounts the present members, groups and memberships of the given organizations and stores the counts
-     * where they changed. Parameter: a text[] of organization ids.
+     * Adds the changes of a batch to the counts of present members, groups and memberships, creating the
+     * status row of an organization seen for the first time. Rows are locked in array order (the caller
+     * sorts them); a row whose counts do not change is not rewritten. Parameters: arrays of organization_id,
+     * members, groups and memberships deltas (bigint).
      */
-    public String refreshCounts() {
+    public String addToCounts() {
+        return "INSERT INTO sync_status AS t (organization_id, members, groups, memberships) "
+                + "SELECT d.organization_id, d.members, d.groups, d.memberships "
+                + "FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[])) "
+                + "WITH ORDINALITY AS d(organization_id, members, groups, memberships, n) ORDER BY d.n "
+                + "ON CONFLICT (organization_id) DO UPDATE SET members = t.members + excluded.members, "
+                + "groups = t.groups + excluded.groups, memberships = t.memberships + excluded.memberships "
+                + "WHERE (excluded.members, excluded.groups, excluded.memberships) <> (0, 0, 0)";
+    }
+
+    /**
+     * Recounts the present members, groups and memberships of the given organizations and stores the counts
+     * where they changed: the record-by-record fallback, whose single-row statements report no deltas.
+     * Parameter: a text[] of organization ids.
+     */
+    public String recountCounts() {
         return "INSERT INTO sync_status AS t (organization_id, members, groups, memberships) "
                 + "SELECT o.id, "
                 + "(SELECT count(*) FROM members m WHERE m.organization_id = o.id AND m.source = 'directory' AND m.removed_at IS NULL), "
                 + "(SELECT count(*) FROM groups g WHERE g.organization_id = o.id AND g.removed_at IS NULL), "
                 + "(SELECT count(*) FROM group_memberships gm WHERE gm.organization_id = o.id) "
-                + "FROM unnest(CAST(? AS text[])) AS o(id) "
+                + "FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS o(id, n) ORDER BY o.n "
                 + "ON CONFLICT (organization_id) DO UPDATE SET members = excluded.members, groups = excluded.groups, "
                 + "memberships = excluded.memberships "
                 + "WHERE (t.members, t.groups, t.memberships) IS DISTINCT FROM (excluded.members, excluded.groups, excluded.memberships)";

@@ -54,6 +54,11 @@ public final class Retry {
         return new Retry(maxAttempts, initialBackoff, maxBackoff, TransientErrors::isRetryable);
     }
 
+    /** The same attempts and backoff, also retrying the errors {@code more} accepts. */
+    public Retry orWhen(Predicate<Throwable> more) {
+        return new Retry(maxAttempts, initialBackoff, maxBackoff, isRetryable.or(more), sleeper);
+    }
+
     public <T> T call(String operation, Work<T> work) throws Exception {
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {

@@ -48,6 +48,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
                 new ProducerRecord<>(topic, null, letter.source().key(), letter.source().value());
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.REASON, letter.reason());
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.EXCEPTION, letter.exception());
+        DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.EVENT_ID, letter.eventId());
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.STAGE, STAGE);
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.SOURCE, letter.sourceCoordinates());
         return record;

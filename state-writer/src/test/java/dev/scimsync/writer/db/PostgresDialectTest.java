@@ -81,16 +81,24 @@ class PostgresDialectTest {
                 .contains("CAST(v.roles AS jsonb), CAST(v.custom_attributes AS jsonb), v.version_at, v.version_event_id, "
                         + "v.version_at, v.version_at, NULL FROM unnest(CAST(? AS text[]), ")
                 .contains(", CAST(? AS timestamptz[]), CAST(? AS text[])) AS v(organization_id, directory_user_id, ")
-                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_user_id");
+                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_user_id, "
+                        + "CAST(t.removed_at IS NULL AS integer) - CAST(COALESCE((SELECT b.removed_at IS NULL FROM members b "
+                        + "WHERE b.id = t.id), false) AS integer) AS present_delta");
+        assertThat(dialect.removeMembers()).endsWith(dialect.upsertMembers().substring(dialect.upsertMembers().indexOf(" RETURNING")));
         assertThat(dialect.removeMembers()).contains("v.version_at, v.version_at, v.version_at FROM unnest(");
         assertThat(dialect.upsertGroups()).contains("v.version_at, v.version_at, NULL FROM unnest(")
-                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_group_id");
+                .contains(GUARD + " RETURNING t.organization_id, t.directory_group_id, CAST(t.removed_at IS NULL AS integer) - ")
+                .endsWith("WHERE b.organization_id = t.organization_id AND b.directory_group_id = t.directory_group_id), "
+                        + "false) AS integer) AS present_delta");
         assertThat(dialect.removeGroups()).contains("v.version_at, v.version_at, v.version_at FROM unnest(");
         assertThat(dialect.addMemberships())
                 .startsWith("WITH v AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), "
                         + "CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS text[])) AS u(organization_id, "
                         + "directory_group_id, directory_user_id, directory_id, version_at, version_event_id)), ")
-                .endsWith(GUARD + " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id");
+                .contains(GUARD + " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id, 1 - CAST(EXISTS (")
+                .endsWith(" AS present_delta");
+        assertThat(dialect.removeMemberships())
+                .contains(GUARD + " RETURNING t.organization_id, t.directory_group_id, t.directory_user_id, 0 - CAST(EXISTS (");
         assertThat(dialect.removeMemberships()).startsWith(dialect.addMemberships().substring(0, 200));
 
         // the part after the rows is the single-row statement's, word for word
@@ -120,7 +128,7 @@ class PostgresDialectTest {
         assertThat(placeholders(dialect.removeGroup())).isEqualTo(10);
         assertThat(placeholders(dialect.addMembership())).isEqualTo(6);
         assertThat(placeholders(dialect.removeMembership())).isEqualTo(6);
-        assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(10);
+        assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(11);
         assertThat(placeholders(dialect.upsertResyncRun())).isEqualTo(8);
         assertThat(placeholders(dialect.ensureOrganization())).isEqualTo(3);
         assertThat(placeholders(dialect.advanceOffset())).isEqualTo(5);
@@ -134,29 +142,40 @@ class PostgresDialectTest {
         assertThat(dialect.insertOffset()).endsWith("ON CONFLICT DO NOTHING");
     }
 
+    private static final String ORGANIZATION_CONFLICT = "ON CONFLICT (id) DO UPDATE SET "
+            + "created_at = LEAST(t.created_at, excluded.created_at), updated_at = GREATEST(t.updated_at, excluded.updated_at) "
+            + "WHERE excluded.created_at < t.created_at OR excluded.updated_at > t.updated_at";
+
     @Test
-    void shouldOnlyMoveOrganizationCreationBack() {
-        assertThat(dialect.ensureOrganization())
-                .contains("ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE excluded.created_at < t.created_at");
+    void shouldOnlyMoveOrganizationCreationBack_AndUpdateForward() {
+        assertThat(dialect.ensureOrganization()).endsWith(ORGANIZATION_CONFLICT);
     }
 
     @Test
-    void shouldEnsureManyOrganizations_InTheGivenOrder_OnlyMovingCreationBack() {
+    void shouldEnsureManyOrganizations_InTheGivenOrder_OnlyMovingCreationBackAndUpdateForward() {
         assertThat(dialect.ensureOrganizations())
-                .contains("FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS o(id, created_at, n) "
+                .contains("SELECT o.id, 'scim', o.created_at, o.updated_at FROM unnest(CAST(? AS text[]), "
+                        + "CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) WITH ORDINALITY AS o(id, created_at, updated_at, n) "
                         + "ORDER BY o.n ")
-                .endsWith("ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at WHERE excluded.created_at < t.created_at");
-        assertThat(placeholders(dialect.ensureOrganizations())).isEqualTo(2);
+                .endsWith(ORGANIZATION_CONFLICT);
+        assertThat(placeholders(dialect.ensureOrganizations())).isEqualTo(3);
     }
 
     @Test
-    void shouldSkipStaleOrUnchangedStatus() {
+    void shouldApplyStatus_OnlyWhenTheProcessorAppliedMoreEvents() {
         assertThat(dialect.upsertProcessorStatus())
-                .contains("WHERE (COALESCE(excluded.last_event_created_at, '-infinity'), COALESCE(excluded.last_event_id, '')) "
-                        + ">= (COALESCE(t.last_event_created_at, '-infinity'), COALESCE(t.last_event_id, ''))")
-                .contains(") IS DISTINCT FROM (");
-        assertThat(dialect.refreshCounts())
-                .contains("FROM unnest(CAST(? AS text[])) AS o(id)")
+                .contains("processor_applied_events = excluded.processor_applied_events ")
+                .endsWith("WHERE t.processor_applied_events IS NULL "
+                        + "OR excluded.processor_applied_events > t.processor_applied_events")
+                .doesNotContain("last_event_created_at, '-infinity'");
+        assertThat(dialect.addToCounts())
+                .contains("WITH ORDINALITY AS d(organization_id, members, groups, memberships, n) ORDER BY d.n ")
+                .contains("SET members = t.members + excluded.members, groups = t.groups + excluded.groups, "
+                        + "memberships = t.memberships + excluded.memberships ")
+                .endsWith("WHERE (excluded.members, excluded.groups, excluded.memberships) <> (0, 0, 0)");
+        assertThat(placeholders(dialect.addToCounts())).isEqualTo(4);
+        assertThat(dialect.recountCounts())
+                .contains("FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS o(id, n) ORDER BY o.n ")
                 .endsWith("WHERE (t.members, t.groups, t.memberships) IS DISTINCT FROM "
                         + "(excluded.members, excluded.groups, excluded.memberships)");
         assertThat(dialect.upsertResyncRun()).endsWith("WHERE t.state IN ('running', 'held') AND t.state IS DISTINCT FROM excluded.state");

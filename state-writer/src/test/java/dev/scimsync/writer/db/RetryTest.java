@@ -54,6 +54,34 @@ class RetryTest {
     }
 
     @Test
+    void shouldAlsoRetry_WhatOrWhenAdds_WithTheSameAttemptsAndBackoff() {
+        AtomicInteger calls = new AtomicInteger();
+        Retry wider = retry.orWhen(e -> e instanceof SQLException sql && "57014".equals(sql.getSQLState()));
+        assertThatThrownBy(() -> wider.call("op", () -> {
+            calls.incrementAndGet();
+            throw new SQLException("canceling statement due to statement timeout", "57014");
+        })).hasMessageContaining("statement timeout");
+        assertThat(calls).hasValue(4);
+        assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(250));
+    }
+
+    @Test
+    void shouldTellRecordErrors_FromErrorsThatFailEveryRecord() {
+        for (String state : List.of("22001", "22021", "23505", "23514", "54000")) {
+            assertThat(RecordErrors.isRecordError(new SQLException("x", state))).as(state).isTrue();
+        }
+        for (String state : List.of("57014", "42501", "42703", "42P01", "53100", "08006", "XX000")) {
+            assertThat(RecordErrors.isRecordError(new SQLException("x", state))).as(state).isFalse();
+            assertThat(RecordErrors.isDatabaseError(new SQLException("x", state))).as(state).isTrue();
+        }
+        BatchUpdateException batch = new BatchUpdateException("batch failed", null, new int[0]);
+        batch.setNextException(new SQLException("value too long", "22001"));
+        assertThat(RecordErrors.isRecordError(batch)).isTrue();
+        assertThat(RecordErrors.isRecordError(new RuntimeException("wrapped", new SQLException("x", "23503")))).isTrue();
+        assertThat(RecordErrors.isDatabaseError(new IllegalStateException("not a database error"))).isFalse();
+    }
+
+    @Test
     void shouldRecogniseTransientStates() {
         assertThat(TransientErrors.isRetryable(new SQLException("x", "40001"))).isTrue();
         assertThat(TransientErrors.isRetryable(new SQLException("x", "57P01"))).isTrue();

@@ -31,6 +31,20 @@ class KafkaDeadLetterSinkTest {
             assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.EXCEPTION)).isEqualTo("java.lang.IllegalArgumentException");
             assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.STAGE)).isEqualTo("state-writer");
             assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE)).isEqualTo("p.members-2@41");
+            assertThat(r.headers().lastHeader(DeadLetterHeaders.EVENT_ID)).as("no event id of an undecodable record").isNull();
         });
+    }
+
+    @Test
+    void shouldCarryTheEventId_WhenTheRecordWasDecoded() throws Exception {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaDeadLetterSink sink = new KafkaDeadLetterSink(producer, "p.dlq", Duration.ofSeconds(1));
+        ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>("p.members", 0, 7, "org/u".getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        sink.publish(List.of(DeadLetter.of(source, "event_01", "database rejected the change", null)));
+
+        assertThat(producer.history()).singleElement().satisfies(r ->
+                assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.EVENT_ID)).isEqualTo("event_01"));
     }
 }
