@@ -22,8 +22,9 @@ public final class ProcessorSettings {
             "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H",
             "how often expired removal records are purged from the stores (ISO-8601)");
     public static final Setting<java.time.Duration> COMMIT_INTERVAL = Setting.duration(
-            "SCIM_SYNC_PROCESSOR_COMMIT_INTERVAL", "PT0.1S",
-            "Kafka Streams commit interval: with exactly-once, how long output waits before it becomes visible");
+            "SCIM_SYNC_PROCESSOR_COMMIT_INTERVAL", "PT0.5S",
+            "Kafka Streams commit interval, also how often each changed organization's status is emitted: with"
+                    + " exactly-once, how long output waits before it becomes visible (ISO-8601)");
     public static final Setting<Integer> THREADS = Setting.integer("SCIM_SYNC_PROCESSOR_THREADS", 1, 1, 64,
             "Kafka Streams threads of this instance");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer(

@@ -15,7 +15,8 @@ import dev.scimsync.processor.state.StateStores;
  *
  * <pre>
  * events ──▶ apply-directory-events ──▶ members, groups, memberships, status
- *            (dedup, members, groups, memberships, memberships-by-member, removals, status stores)
+ *            (dedup, members, groups, memberships, memberships-by-member, removals, directory-removals,
+ *             status, pending-status stores)
  * </pre>
  *
  * Keyed by organization id from source to sinks, no repartition; every sink writes to the organization's
@@ -40,7 +41,7 @@ public final class ProcessorTopology {
         topology.addSource(SOURCE, topics.events().keySerde().deserializer(),
                 topics.events().valueSerde().deserializer(), topics.events().name());
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.tombstoneRetention(),
-                config.purgeInterval(), metrics), SOURCE);
+                config.purgeInterval(), config.commitInterval(), metrics), SOURCE);
         for (StoreBuilder<?> store : StateStores.builders(config.dedupRetention())) {
             topology.addStateStore(store, APPLY);
         }

@@ -6,8 +6,11 @@ import static dev.scimsync.processor.fixtures.GroupEventBuilder.aGroupEvent;
 import static dev.scimsync.processor.fixtures.MembershipEventBuilder.aMembershipEvent;
 import static dev.scimsync.processor.fixtures.UserEventBuilder.aUserEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.core.model.Version;
+import dev.scimsync.processor.fixtures.CountingMetrics;
 import dev.scimsync.processor.fixtures.ProcessorHarness;
 
 class DirectoryDeletedTest {
@@ -31,9 +36,12 @@ class DirectoryDeletedTest {
 
     private ProcessorHarness processor;
 
+    private final CountingMetrics metrics = new CountingMetrics();
+
     @BeforeEach
     void start() {
-        processor = new ProcessorHarness(stateDir);
+        processor = new ProcessorHarness(stateDir, Map.of("SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION", "P1D",
+                "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H"), metrics);
     }
 
     @AfterEach
@@ -94,6 +102,140 @@ class DirectoryDeletedTest {
         processor.send(aUserEvent().updated().inDirectory(OKTA).withState("inactive").at(T0.plusSeconds(30)));
 
         assertThat(processor.members()).isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreALateUserCreated_WhenItArrivesAfterTheDirectoryWasDeleted() {
+        // the delete comes first: the stores hold nothing of the directory, the removal record is all that is left
+        processor.send(aDirectoryEvent().deleted().inDirectory(OKTA).withEventId("event_DIR").at(T0.plusSeconds(60)));
+        SyncStatus afterDelete = processor.statusState().get(ORG);
+
+        processor.send(aUserEvent().created().inDirectory(OKTA).forUser("directory_user_1").at(T0.plusSeconds(10)),
+                aUserEvent().updated().inDirectory(OKTA).forUser("directory_user_1").withState("inactive")
+                        .at(T0.plusSeconds(60)).withEventId("event_CIR"));
+
+        assertThat(processor.members()).isEmpty();
+        assertThat(processor.statuses()).isEmpty();
+        assertThat(processor.statusState().get(ORG)).isEqualTo(afterDelete);
+        assertThat(afterDelete.members()).isZero();
+        assertThat(metrics.stale()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldIgnoreALateGroupCreated_WhenItArrivesAfterTheDirectoryWasDeleted() {
+        processor.send(aGroupEvent().created().inDirectory(OKTA).forGroup("directory_group_1").at(T0),
+                aDirectoryEvent().deleted().inDirectory(OKTA).at(T0.plusSeconds(60)));
+        processor.groups();
+        processor.statuses();
+
+        processor.send(aGroupEvent().created().inDirectory(OKTA).forGroup("directory_group_2").at(T0.plusSeconds(30)),
+                aGroupEvent().updated().inDirectory(OKTA).forGroup("directory_group_1").named("Renamed")
+                        .at(T0.plusSeconds(59)));
+
+        assertThat(processor.groups()).isEmpty();
+        assertThat(processor.statuses()).isEmpty();
+        assertThat(processor.statusState().get(ORG).groups()).isZero();
+    }
+
+    @Test
+    void shouldIgnoreALateUserAdded_WhenItArrivesAfterTheDirectoryWasDeleted() {
+        processor.send(aUserEvent().created().inDirectory(OKTA).forUser("directory_user_1").at(T0),
+                aDirectoryEvent().deleted().inDirectory(OKTA).at(T0.plusSeconds(60)),
+                // another directory of the organization goes on
+                aUserEvent().created().inDirectory(ENTRA).forUser("directory_user_9").at(T0.plusSeconds(61)));
+        processor.members();
+        processor.statuses();
+
+        // neither the membership nor its embedded (never seen) user and group come back
+        processor.send(aMembershipEvent().added().inDirectory(OKTA).ofUser("directory_user_2")
+                        .inGroup("directory_group_1").at(T0.plusSeconds(20)),
+                aMembershipEvent().added().inDirectory(OKTA).ofUser("directory_user_1")
+                        .inGroup("directory_group_1").at(T0.plusSeconds(30)));
+
+        assertThat(processor.members()).isEmpty();
+        assertThat(processor.groups()).isEmpty();
+        assertThat(processor.memberships()).isEmpty();
+        assertThat(processor.statuses()).isEmpty();
+        assertThat(processor.statusState().get(ORG)).satisfies(s -> {
+            assertThat(s.members()).isEqualTo(1);
+            assertThat(s.groups()).isZero();
+            assertThat(s.memberships()).isZero();
+        });
+    }
+
+    @Test
+    void shouldIgnoreARedeliveredDirectoryDelete_WhenDedupHasForgottenIt() {
+        CountingMetrics forgetfulMetrics = new CountingMetrics();
+        var delete = aDirectoryEvent().deleted().inDirectory(OKTA).at(T0.plusSeconds(60)).build();
+        try (ProcessorHarness forgetful = new ProcessorHarness(stateDir.resolve("forgetful"),
+                Map.of("SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "PT0.001S"), forgetfulMetrics)) {
+            forgetful.send(aUserEvent().created().inDirectory(OKTA).at(T0)).send(delete);
+            assertThat(forgetful.statuses()).singleElement()
+                    .satisfies(s -> assertThat(s.appliedEvents()).isEqualTo(2));
+
+            forgetful.members();
+
+            // a newer event moves dedup's window past the delete, which then reaches the rules again
+            forgetful.send(aUserEvent().created().inDirectory(ENTRA).forUser("directory_user_9")
+                    .at(T0.plusSeconds(200))).send(delete);
+
+            assertThat(forgetful.members()).extracting(Member::directoryUserId).containsExactly("directory_user_9");
+            assertThat(forgetful.statuses()).singleElement()
+                    .satisfies(s -> assertThat(s.appliedEvents()).isEqualTo(3));
+            assertThat(forgetfulMetrics.applied()).isEqualTo(3);
+            assertThat(forgetfulMetrics.duplicate()).isZero();
+            assertThat(forgetfulMetrics.stale()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldAcceptNewerEvents_WhenTheDirectoryIsActivatedAgainAfterItsDeletion() {
+        processor.send(aUserEvent().created().inDirectory(OKTA).forUser("directory_user_1").at(T0),
+                aGroupEvent().created().inDirectory(OKTA).forGroup("directory_group_1").at(T0),
+                aDirectoryEvent().deleted().inDirectory(OKTA).withEventId("event_DIR").at(T0.plusSeconds(60)),
+                aDirectoryEvent().activated().inDirectory(OKTA).at(T0.plusSeconds(120)));
+        processor.members();
+        processor.groups();
+        processor.statuses();
+
+        processor.send(
+                // a user new to the re-activated directory
+                aUserEvent().created().inDirectory(OKTA).forUser("directory_user_2").at(T0.plusSeconds(130)),
+                // one the removal took, added to a group the removal took: both come back with the membership,
+                // though neither changed (updated_at) since before the removal
+                aMembershipEvent().added().inDirectory(OKTA)
+                        .ofUser(aUserEvent().forUser("directory_user_1").updatedAt(T0))
+                        .inGroup(aGroupEvent().forGroup("directory_group_1").updatedAt(T0))
+                        .at(T0.plusSeconds(140)),
+                // and a late event from before the removal still changes nothing
+                aUserEvent().updated().inDirectory(OKTA).forUser("directory_user_1").withState("inactive")
+                        .at(T0.plusSeconds(50)));
+
+        assertThat(processor.members()).extracting(Member::directoryUserId, Member::removed, Member::state)
+                .containsExactly(tuple("directory_user_2", false, "active"), tuple("directory_user_1", false, "active"));
+        assertThat(processor.groups()).extracting(Group::directoryGroupId, Group::removed)
+                .containsExactly(tuple("directory_group_1", false));
+        assertThat(processor.memberships()).extracting(Membership::directoryUserId, Membership::removed)
+                .containsExactly(tuple("directory_user_1", false));
+        assertThat(processor.statusState().get(ORG)).satisfies(s -> {
+            assertThat(s.members()).isEqualTo(2);
+            assertThat(s.groups()).isEqualTo(1);
+            assertThat(s.memberships()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void shouldForgetTheDirectoryRemoval_AfterTheTombstoneRetention() {
+        processor.send(aDirectoryEvent().deleted().inDirectory(OKTA).at(T0.plusSeconds(60)));
+        processor.advanceWallClock(Duration.ofHours(23));
+        processor.send(aUserEvent().created().inDirectory(OKTA).at(T0.plusSeconds(10)));
+        assertThat(processor.members()).isEmpty();
+
+        processor.advanceWallClock(Duration.ofHours(2));
+        // known limit, as for every removal record: an event older than the retention is new to the stores again
+        processor.send(aUserEvent().created().inDirectory(OKTA).at(T0.plusSeconds(10)));
+
+        assertThat(processor.members()).singleElement().satisfies(m -> assertThat(m.removed()).isFalse());
     }
 
     @Test

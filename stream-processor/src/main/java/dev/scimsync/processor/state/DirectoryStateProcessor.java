@@ -2,12 +2,15 @@ package dev.scimsync.processor.state;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.scimsync.core.event.EventEnvelope;
@@ -23,8 +26,8 @@ import dev.scimsync.processor.metrics.ProcessorMetrics;
 /**
  * Applies the events of the organizations of one partition, in order: parse (an invalid event throws
  * {@link dev.scimsync.processor.event.InvalidEventException} before any store is touched and goes to the DLQ
- * through the processing exception handler), drop a duplicate, apply the ordering rules, emit what changed and the
- * organization's status, and only then remember the event id. Any other exception fails the processor (see
+ * through the processing exception handler), drop a duplicate, apply the ordering rules, emit what changed, count
+ * the event in the organization's status (emitted once per status interval), and only then remember the event id. Any other exception fails the processor (see
  * {@link dev.scimsync.processor.errors.DlqProcessingExceptionHandler}): the transaction aborts, so the stores, the
  * state topics and the remembered ids stay together.
  */
@@ -38,6 +41,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
 
     private final Duration tombstoneRetention;
     private final Duration purgeInterval;
+    private final Duration statusInterval;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<String, Object> context;
@@ -45,11 +49,18 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private EntityStores stores;
     private DirectoryRules rules;
     private KeyValueStore<String, SyncStatus> status;
+    private KeyValueStore<String, String> pendingStatus;
     private long currentTimestamp;
 
-    public DirectoryStateProcessor(Duration tombstoneRetention, Duration purgeInterval, ProcessorMetrics metrics) {
+    /**
+     * @param statusInterval how often the status of each organization that changed is emitted (the commit
+     *                       interval: one status per organization per transaction)
+     */
+    public DirectoryStateProcessor(Duration tombstoneRetention, Duration purgeInterval, Duration statusInterval,
+                                   ProcessorMetrics metrics) {
         this.tombstoneRetention = tombstoneRetention;
         this.purgeInterval = purgeInterval;
+        this.statusInterval = statusInterval;
         this.metrics = metrics;
     }
 
@@ -61,10 +72,13 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 context::currentSystemTimeMs);
         this.stores = new EntityStores(context.getStateStore(StateStores.MEMBERS),
                 context.getStateStore(StateStores.GROUPS), context.getStateStore(StateStores.MEMBERSHIPS),
-                context.getStateStore(StateStores.MEMBERSHIPS_BY_MEMBER), removals, new Emitter());
+                context.getStateStore(StateStores.MEMBERSHIPS_BY_MEMBER),
+                context.getStateStore(StateStores.DIRECTORY_REMOVALS), removals, new Emitter());
         this.rules = new DirectoryRules(stores);
         this.status = context.getStateStore(StateStores.STATUS);
+        this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpiredRemovals);
+        context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME, this::emitPendingStatus);
     }
 
     @Override
@@ -79,7 +93,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         Changes changes = stores.begin();
         rules.apply(change);
         if (changes.any()) {
-            emitStatus(envelope.organizationId(), change, changes);
+            updateStatus(envelope.organizationId(), change, changes);
             metrics.applied(envelope.eventType());
         } else if (!(change instanceof DirectoryChange.NoChange)) {
             metrics.stale(envelope.eventType());
@@ -87,7 +101,12 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
     }
 
-    private void emitStatus(String org, DirectoryChange change, Changes changes) {
+    /**
+     * Counts the applied event in the organization's status; the status is emitted by {@link #emitPendingStatus},
+     * so a burst of events costs one status record per organization, not one per event. Pending is a store (with
+     * its changelog), not a field: a commit before the punctuation, or a restart, does not lose the emission.
+     */
+    private void updateStatus(String org, DirectoryChange change, Changes changes) {
         SyncStatus previous = status.get(org);
         SyncStatus next = previous == null
                 ? new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(), changes.membersDelta(),
@@ -97,7 +116,19 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
                         previous.resyncState(), previous.appliedEvents() + 1);
         status.put(org, next);
-        forward(org, next, STATUS_SINK);
+        pendingStatus.put(org, "");
+    }
+
+    /** The latest status of every organization that applied events since the last call: its count is exact. */
+    private void emitPendingStatus(long now) {
+        List<String> organizations = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = pendingStatus.all()) {
+            it.forEachRemaining(entry -> organizations.add(entry.key));
+        }
+        for (String org : organizations) {
+            context.forward(new Record<>(org, (Object) status.get(org), now, new RecordHeaders()), STATUS_SINK);
+            pendingStatus.delete(org);
+        }
     }
 
     private void purgeExpiredRemovals(long now) {

@@ -12,10 +12,12 @@ import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.Version;
 
 /**
  * The entity stores of one task and the bookkeeping every write needs: the change in entities present, the
- * membership index, the removal expiry, and the emission of the new state.
+ * membership index, the removal expiry, and the emission of the new state. Also the directory removals, which are
+ * not emitted (the state topics carry the removed entities).
  */
 final class EntityStores {
 
@@ -25,17 +27,19 @@ final class EntityStores {
     private final KeyValueStore<String, Group> groups;
     private final KeyValueStore<String, Membership> memberships;
     private final KeyValueStore<String, String> membershipsByMember;
+    private final KeyValueStore<String, Version> directoryRemovals;
     private final Removals removals;
     private final StateEmitter emitter;
     private Changes changes = new Changes();
 
     EntityStores(KeyValueStore<String, Member> members, KeyValueStore<String, Group> groups,
                  KeyValueStore<String, Membership> memberships, KeyValueStore<String, String> membershipsByMember,
-                 Removals removals, StateEmitter emitter) {
+                 KeyValueStore<String, Version> directoryRemovals, Removals removals, StateEmitter emitter) {
         this.members = members;
         this.groups = groups;
         this.memberships = memberships;
         this.membershipsByMember = membershipsByMember;
+        this.directoryRemovals = directoryRemovals;
         this.removals = removals;
         this.emitter = emitter;
     }
@@ -56,6 +60,19 @@ final class EntityStores {
 
     Membership membership(String key) {
         return memberships.get(key);
+    }
+
+    /** The version of the directory's dsync.deleted, or null while it has none (or it was purged). */
+    Version directoryRemoval(String organizationId, String directoryId) {
+        return directoryRemovals.get(directoryKey(organizationId, directoryId));
+    }
+
+    /** Remembers a dsync.deleted (newer than the directory's previous one) until the tombstone retention ends. */
+    void putDirectoryRemoval(String organizationId, String directoryId, Version version) {
+        String key = directoryKey(organizationId, directoryId);
+        directoryRemovals.put(key, version);
+        changes.changed();
+        removals.expireLater(Removals.Kind.DIRECTORY, key, version);
     }
 
     void putMember(Member next, Member previous) {
@@ -150,12 +167,21 @@ final class EntityStores {
                     memberships.delete(expired.entityKey());
                 }
             }
+            case DIRECTORY -> {
+                if (expired.version().equals(directoryRemovals.get(expired.entityKey()))) {
+                    directoryRemovals.delete(expired.entityKey());
+                }
+            }
         }
         removals.forget(expired.indexKey());
     }
 
     Removals removals() {
         return removals;
+    }
+
+    private static String directoryKey(String organizationId, String directoryId) {
+        return organizationId + EntityKeys.SEPARATOR + directoryId;
     }
 
     private static int present(boolean present) {

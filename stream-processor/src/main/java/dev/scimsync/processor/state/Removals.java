@@ -18,7 +18,7 @@ import dev.scimsync.core.model.Version;
 final class Removals {
 
     enum Kind {
-        MEMBER('m'), GROUP('g'), MEMBERSHIP('s');
+        MEMBER('m'), GROUP('g'), MEMBERSHIP('s'), DIRECTORY('d');
 
         private final char code;
 

@@ -3,7 +3,9 @@ package dev.scimsync.processor.state;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -33,31 +35,50 @@ public final class StateStores {
     public static final String MEMBERSHIPS_BY_MEMBER = "memberships-by-member";
     /** expiry millis (19 digits)|kind|entity key → version of the removal: what the purge punctuator drops when. */
     public static final String REMOVALS = "removals";
+    /**
+     * org/directory → version of its dsync.deleted: every change of the directory not newer than it is stale, so an
+     * older event delivered after the delete cannot bring its member, group or membership back.
+     */
+    public static final String DIRECTORY_REMOVALS = "directory-removals";
     /** org → status (last event applied, counts present), updated incrementally. */
     public static final String STATUS = "status";
+    /** org → "" for every organization whose status changed since it was last emitted (at most once a commit). */
+    public static final String PENDING_STATUS = "pending-status";
 
     public static final List<String> ALL = List.of(DEDUP, MEMBERS, GROUPS, MEMBERSHIPS, MEMBERSHIPS_BY_MEMBER, REMOVALS,
-            STATUS);
+            DIRECTORY_REMOVALS, STATUS, PENDING_STATUS);
 
     private StateStores() {
     }
 
+    /**
+     * Stores whose keys are read or written by many events between two commits are cached
+     * ({@code statestore.cache.max.bytes}): the organization's status and pending-status (every applied event),
+     * members and groups (read by every membership event), directory removals (read by every event). A key written
+     * many times then reaches RocksDB and its changelog once per commit, not once per event. The others are written
+     * about once per key (dedup, memberships, the membership index, removal expiries): a cache would only add its
+     * own bookkeeping and evictions.
+     */
     public static List<StoreBuilder<?>> builders(Duration dedupRetention) {
         return List.of(
                 Stores.windowStoreBuilder(
                         Stores.persistentWindowStore(DEDUP, dedupRetention, Duration.ofMillis(1), false),
                         Serdes.String(), Serdes.String()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS), Serdes.String(),
-                        JsonSerde.of(Member.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GROUPS), Serdes.String(),
-                        JsonSerde.of(Group.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERSHIPS), Serdes.String(),
-                        JsonSerde.of(Membership.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERSHIPS_BY_MEMBER), Serdes.String(),
-                        Serdes.String()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REMOVALS), Serdes.String(),
-                        JsonSerde.of(Version.class)),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS), Serdes.String(),
-                        JsonSerde.of(SyncStatus.class)));
+                store(MEMBERS, JsonSerde.of(Member.class)),
+                cached(store(GROUPS, JsonSerde.of(Group.class))),
+                store(MEMBERSHIPS, JsonSerde.of(Membership.class)),
+                store(MEMBERSHIPS_BY_MEMBER, Serdes.String()),
+                store(REMOVALS, JsonSerde.of(Version.class)),
+                cached(store(DIRECTORY_REMOVALS, JsonSerde.of(Version.class))),
+                cached(store(STATUS, JsonSerde.of(SyncStatus.class))),
+                cached(store(PENDING_STATUS, Serdes.String())));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> cached(StoreBuilder<KeyValueStore<String, V>> store) {
+        return store.withCachingEnabled();
     }
 }

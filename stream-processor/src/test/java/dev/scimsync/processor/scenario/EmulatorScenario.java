@@ -147,13 +147,23 @@ public final class EmulatorScenario implements AutoCloseable {
             members.addAll(add);
             members.removeAll(remove);
         } else {
-            // the directory is disconnected: WorkOS sends only dsync.deleted; the org connects a new one
-            admin.deleteDirectory(dir);
-            org.directory = admin.createDirectory(org.id, "Okta again");
-            org.activeUsers.clear();
-            org.inactiveUsers.clear();
-            org.groups.clear();
+            reconnect(org);
         }
+    }
+
+    /** Disconnects the directory of one organization and connects a new one (as {@link #randomOperations} may). */
+    public EmulatorScenario reconnectDirectory(int organization) {
+        reconnect(orgs.get(organization));
+        return this;
+    }
+
+    /** The directory is disconnected: WorkOS sends only dsync.deleted; the org connects a new one. */
+    private void reconnect(Org org) {
+        admin.deleteDirectory(org.directory.id());
+        org.directory = admin.createDirectory(org.id, "Okta again");
+        org.activeUsers.clear();
+        org.inactiveUsers.clear();
+        org.groups.clear();
     }
 
     private String userName(String dir, String user) {
@@ -255,40 +265,45 @@ public final class EmulatorScenario implements AutoCloseable {
 
     /**
      * One feed of every organization's events that reaches the version rules: each organization's events with some
-     * held back and released after up to {@code maxDelay} later events of that organization (late, older updates),
-     * and after some events a re-delivery of an earlier event of the organization (same id, payload and
-     * {@code created_at}, so it bypasses a dedup store that has forgotten the id); the organizations interleaved at
-     * random. With {@code delayRate} 0 every original event keeps its WorkOS order. No event is held back past a
-     * {@code dsync.deleted} of its organization (see the known limits in docs/architecture-processor.md).
+     * held back and released after up to {@code maxDelay} later events of that organization (late, older updates,
+     * also past a {@code dsync.deleted} of their directory), and after some events a re-delivery of an earlier event
+     * of the organization (same id, payload and {@code created_at}, so it bypasses a dedup store that has forgotten
+     * the id); the organizations interleaved at random. With {@code delayRate} 0 every original event keeps its
+     * WorkOS order.
      */
     public static LateFeed interleaveWithLateEvents(Map<String, List<EventEnvelope>> byOrganization, Random random,
                                                     double replayRate, double delayRate, int maxDelay) {
         Map<String, List<EventEnvelope>> late = new LinkedHashMap<>();
         int replays = 0;
         int delayed = 0;
+        int pastDirectoryDelete = 0;
         for (Map.Entry<String, List<EventEnvelope>> org : byOrganization.entrySet()) {
+            List<EventEnvelope> events = org.getValue();
             List<EventEnvelope> fed = new ArrayList<>();
-            List<EventEnvelope> held = new ArrayList<>();
+            List<Integer> held = new ArrayList<>();
             List<Integer> releaseAfter = new ArrayList<>();
-            for (EventEnvelope event : org.getValue()) {
-                if (EventTypes.DIRECTORY_DELETED.equals(event.eventType())) {
-                    // known limit: dsync.deleted removes what the stores hold and leaves no directory-wide
-                    // removal, so an event of that directory first seen after it would bring its entity back
-                    fed.addAll(held);
-                    held.clear();
-                    releaseAfter.clear();
-                }
+            int lastDeleteFed = -1;
+            for (int index = 0; index < events.size(); index++) {
+                EventEnvelope event = events.get(index);
                 if (random.nextDouble() < delayRate) {
-                    held.add(event);
+                    held.add(index);
                     releaseAfter.add(1 + random.nextInt(maxDelay));
                     delayed++;
                     continue;
                 }
                 fed.add(event);
+                if (EventTypes.DIRECTORY_DELETED.equals(event.eventType())) {
+                    lastDeleteFed = Math.max(lastDeleteFed, index);
+                }
                 for (int i = held.size() - 1; i >= 0; i--) {
                     int left = releaseAfter.get(i) - 1;
                     if (left == 0) {
-                        fed.add(held.remove(i));
+                        int released = held.remove(i);
+                        fed.add(events.get(released));
+                        pastDirectoryDelete += released < lastDeleteFed ? 1 : 0;
+                        if (EventTypes.DIRECTORY_DELETED.equals(events.get(released).eventType())) {
+                            lastDeleteFed = Math.max(lastDeleteFed, released);
+                        }
                         releaseAfter.remove(i);
                     } else {
                         releaseAfter.set(i, left);
@@ -299,14 +314,23 @@ public final class EmulatorScenario implements AutoCloseable {
                     replays++;
                 }
             }
-            fed.addAll(held);
+            for (int released : held) {
+                fed.add(events.get(released));
+                pastDirectoryDelete += released < lastDeleteFed ? 1 : 0;
+                if (EventTypes.DIRECTORY_DELETED.equals(events.get(released).eventType())) {
+                    lastDeleteFed = Math.max(lastDeleteFed, released);
+                }
+            }
             late.put(org.getKey(), fed);
         }
-        return new LateFeed(interleaveWithDuplicates(late, random, 0), replays, delayed);
+        return new LateFeed(interleaveWithDuplicates(late, random, 0), replays, delayed, pastDirectoryDelete);
     }
 
-    /** A feed with how many re-deliveries of older events and how many held-back originals it holds. */
-    public record LateFeed(List<EventEnvelope> events, int replays, int delayed) {
+    /**
+     * A feed with how many re-deliveries of older events and how many held-back originals it holds, and how many
+     * of those originals come after a {@code dsync.deleted} of their organization that is newer than them.
+     */
+    public record LateFeed(List<EventEnvelope> events, int replays, int delayed, int pastDirectoryDelete) {
     }
 
     public int totalEvents(Map<String, List<EventEnvelope>> byOrganization) {
