@@ -1,6 +1,10 @@
 package dev.scimsync.emulator.model;
 
-/** The WorkOS Directory Sync event types the emulator emits. */
+/**
+ * The WorkOS Directory Sync event types the emulator emits. Deliberately not shared with sync-core's
+ * {@code EventTypes}: the emulator stands for WorkOS, and a typo on one side must show up as a failing test
+ * rather than being mirrored on both.
+ */
 public final class EventTypes {
     public static final String DIRECTORY_ACTIVATED = "dsync.activated";
     public static final String DIRECTORY_DELETED = "dsync.deleted";
