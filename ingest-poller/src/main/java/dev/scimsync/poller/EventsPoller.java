@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,13 +173,27 @@ public final class EventsPoller implements AutoCloseable {
         List<EventEnvelope> envelopes = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         boolean full = false;
+        Set<String> idless = new HashSet<>();
         for (int pages = 0; pages < config.pagesPerTransaction(); pages++) {
             Cursor from = next;
             long started = System.nanoTime();
-            EventsPage page = retry.call("list events after " + from.after(),
-                    () -> api.list(from.after(), from.rangeStart(), config.pageLimit()));
+            EventsPage page;
+            if (pages == 0) {
+                page = retry.call("list events after " + from.after(),
+                        () -> api.list(from.after(), from.rangeStart(), config.pageLimit()));
+            } else {
+                // later pages get one attempt: what was read is published now rather than held back while
+                // WorkOS misbehaves; the next round retries from the committed cursor
+                try {
+                    page = api.list(from.after(), from.rangeStart(), config.pageLimit());
+                } catch (RuntimeException e) {
+                    LOG.debug("page {} of a transaction failed ({}); publishing the pages read so far", pages + 1,
+                            e.toString());
+                    break;
+                }
+            }
             metrics.pollTook(Duration.ofNanos(System.nanoTime() - started));
-            next = collect(page, from, envelopes, deadLetters);
+            next = collect(page, from, envelopes, deadLetters, idless);
             full = page.events().size() >= config.pageLimit();
             if (!full) {
                 break;
@@ -190,6 +205,8 @@ public final class EventsPoller implements AutoCloseable {
         long publishing = System.nanoTime();
         publisher.publish(envelopes, deadLetters, next);
         metrics.publishTook(Duration.ofNanos(System.nanoTime() - publishing));
+        // remembered only once durable: an aborted transaction must dead-letter them again
+        idlessDeadLetters.addAll(idless);
         cursor = next;
         envelopes.forEach(e -> metrics.published(e.eventType()));
         deadLetters.forEach(d -> metrics.deadLettered(d.reason()));
@@ -198,8 +215,8 @@ public final class EventsPoller implements AutoCloseable {
     }
 
     /** Keys a page's events into {@code envelopes} and {@code deadLetters}; returns the cursor after the page. */
-    private Cursor collect(EventsPage page, Cursor from, List<EventEnvelope> envelopes, List<DeadLetter> deadLetters)
-            throws InterruptedException {
+    private Cursor collect(EventsPage page, Cursor from, List<EventEnvelope> envelopes, List<DeadLetter> deadLetters,
+                           Set<String> idless) throws InterruptedException {
         Instant ingestedAt = clock.instant();
         Cursor next = from;
         for (JsonNode event : page.events()) {
@@ -212,7 +229,7 @@ public final class EventsPoller implements AutoCloseable {
                 DeadLetter dead = keyed.deadLetter();
                 if (dead.eventId() != null) {
                     next = next.advancedTo(dead.eventId(), next.lastEventCreatedAt());
-                } else if (!idlessDeadLetters.add(dead.rawJson())) {
+                } else if (idlessDeadLetters.contains(dead.rawJson()) || !idless.add(dead.rawJson())) {
                     continue; // the cursor cannot move past an event without an id: dead-letter it only once
                 }
                 deadLetters.add(dead);

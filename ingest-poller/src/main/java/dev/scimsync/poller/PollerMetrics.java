@@ -25,7 +25,7 @@ public final class PollerMetrics {
         this.pollLatency = Timer.builder(MetricNames.POLL_LATENCY).description("latency of one Events API page")
                 .publishPercentileHistogram().register(registry);
         this.publishLatency = Timer.builder(MetricNames.PUBLISH_LATENCY)
-                .description("one page's Kafka transaction (events, dead letters, cursor)")
+                .description("one Kafka transaction of up to SCIM_SYNC_POLLER_PAGES_PER_TRANSACTION pages (events, dead letters, cursor)")
                 .publishPercentileHistogram().register(registry);
         this.rateLimitWaits = Counter.builder(MetricNames.RATE_LIMIT_WAITS)
                 .description("waits imposed by WorkOS 429 answers").register(registry);

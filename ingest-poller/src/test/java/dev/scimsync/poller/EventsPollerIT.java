@@ -198,6 +198,28 @@ class EventsPollerIT {
     }
 
     @Test
+    void shouldPublishThePagesAlreadyRead_WhenAPageInTheMiddleOfATransactionFails() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 30; i++) {
+            user(acme, "u" + i);
+        }
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        // pages 1 and 2 of the first transaction pass, page 3 fails twice, then everything passes
+        proxy.thenAnswer(Answer.FORWARD, Answer.FORWARD, Answer.json(503, "{\"message\":\"unavailable\"}"),
+                Answer.json(503, "{\"message\":\"unavailable\"}"));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        poller(proxy.baseUrl(), emulator.apiKey(), metrics, 5);
+
+        List<EventEnvelope> published = awaitPublished(workosEvents().size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyElementsOf(idsOfJson(workosEvents()));
+        assertThat(proxy.scriptDone()).isTrue();
+        // the first transaction held the two pages read before the failure
+        assertThat(metrics.timer(MetricNames.PUBLISH_LATENCY).count()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void shouldStopWithoutPublishingOrMovingTheCursor_WhenTheApiKeyIsRefused() {
         user(directory("Acme"), "u1");
 

@@ -24,6 +24,9 @@ final class ScriptedWorkosProxy implements AutoCloseable {
 
     /** One scripted answer. */
     record Answer(int status, Map<String, String> headers, String body) {
+        /** Passes the request on to the emulator, so a fault can be placed at the Nth page. */
+        static final Answer FORWARD = new Answer(-1, Map.of(), "");
+
         static Answer json(int status, String body) {
             return new Answer(status, Map.of("Content-Type", "application/json"), body);
         }
@@ -64,7 +67,7 @@ final class ScriptedWorkosProxy implements AutoCloseable {
             if (events) {
                 eventsRequests.incrementAndGet();
                 Answer scripted = script.poll();
-                if (scripted != null) {
+                if (scripted != null && scripted != Answer.FORWARD) {
                     scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                     write(exchange, scripted.status(), scripted.body());
                     return;

@@ -110,11 +110,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         SyncStatus previous = status.get(org);
         SyncStatus next = previous == null
                 ? new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(), changes.membersDelta(),
-                        changes.groupsDelta(), changes.membershipsDelta(), null, null, 1)
+                        changes.groupsDelta(), changes.membershipsDelta(), null, null, 1, now())
                 : new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(),
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
-                        previous.resyncState(), previous.appliedEvents() + 1);
+                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince());
         status.put(org, next);
         pendingStatus.put(org, "");
     }

@@ -10,7 +10,7 @@ public final class MetricNames {
     public static final String EVENTS_POLLED = "scim_sync.poller.events.polled";
     public static final String EVENTS_PUBLISHED = "scim_sync.poller.events.published";
     public static final String POLL_LATENCY = "scim_sync.poller.poll.latency";
-    /** One page's Kafka transaction: events, dead letters and cursor. */
+    /** One poller transaction (up to SCIM_SYNC_POLLER_PAGES_PER_TRANSACTION pages): events, dead letters, cursor. */
     public static final String PUBLISH_LATENCY = "scim_sync.poller.publish.latency";
     public static final String WORKOS_ERRORS = "scim_sync.poller.workos.errors";
     public static final String RATE_LIMIT_WAITS = "scim_sync.poller.rate_limit.waits";

@@ -17,6 +17,10 @@ import java.time.Instant;
  * @param appliedEvents      how many events the processor has applied for this organization: grows by one
  *                           per applied event, so it orders status records (WorkOS {@code created_at} and
  *                           event ids need not be monotonic across the stream)
+ * @param countingSince      when the processor started counting {@code appliedEvents} for this organization:
+ *                           a new application id or lost processor state starts a new count, which must not
+ *                           look older than the last one; status records order by ({@code countingSince},
+ *                           {@code appliedEvents}). Nullable in records written before it existed.
  */
 public record SyncStatus(
         String organizationId,
@@ -28,5 +32,6 @@ public record SyncStatus(
         long memberships,
         String resyncId,
         String resyncState,
-        long appliedEvents) {
+        long appliedEvents,
+        Instant countingSince) {
 }
