@@ -4,6 +4,7 @@ import static dev.scimsync.writer.Fixtures.aGroup;
 import static dev.scimsync.writer.Fixtures.aMember;
 import static dev.scimsync.writer.Fixtures.aMembership;
 import static dev.scimsync.writer.Fixtures.aStatus;
+import static dev.scimsync.writer.Fixtures.counting;
 import static dev.scimsync.writer.Fixtures.t;
 import static dev.scimsync.writer.Fixtures.withAppliedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -403,11 +404,101 @@ class BatchWriterIT {
         log.member(aMember(ORG, "u3").at(2).build());
 
         assertThatThrownBy(this::writeNew).isInstanceOf(BatchFailedException.class)
-                .hasMessageContaining("every one of the 3 changes of the batch failed alone");
+                .hasMessageContaining("every one of the 3 changes of table members in the batch failed alone");
 
         assertThat(deadLetters).isEmpty();
         assertThat(db.scalar("SELECT count(*) FROM writer_offsets")).isEqualTo(0L);
         assertThat(db.scalar("SELECT count(*) FROM members")).isEqualTo(0L);
+    }
+
+    @Test
+    void shouldFailTheBatch_WhenEveryChangeOfOneTableFailsAlone_EvenIfTheOtherTablesSucceed() throws Exception {
+        rejectWrites("members", "23514"); // a new check constraint on members: every member change is rejected
+        log.member(aMember(ORG, "u1").at(2).build());
+        log.member(aMember(ORG, "u2").at(3).removed().build());
+        log.status(aStatus(ORG, 3, 2, 1, 0, null, null));
+        log.group(aGroup(ORG, "g1").at(2).build());
+        log.membership(aMembership(ORG, "g1", "u1").at(2).build());
+
+        assertThatThrownBy(this::writeNew).isInstanceOf(BatchFailedException.class)
+                .hasMessageContaining("every one of the 2 changes of table members in the batch failed alone")
+                .hasMessageContaining("23514");
+
+        assertThat(deadLetters).isEmpty();
+        assertThat(db.scalar("SELECT count(*) FROM writer_offsets")).isEqualTo(0L);
+        for (String table : List.of("organizations", "members", "groups", "group_memberships", "sync_status", "sync_runs")) {
+            assertThat(db.scalar("SELECT count(*) FROM " + table)).as(table).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterTheOnlyChangeOfItsTable_WhenItFailsAlone_AndWriteTheOtherTables() throws Exception {
+        log.member(aMember(ORG, "u1").withEmail("nul\u0000@example.com").at(2).build()); // the batch's only member
+        log.status(aStatus(ORG, 3, 0, 1, 0, null, null));
+        log.group(aGroup(ORG, "g1").at(2).build());
+        log.membership(aMembership(ORG, "g1", "u1").at(2).build());
+        BatchResult result = writeNew();
+
+        assertThat(result.recordByRecord()).isTrue();
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(result.applied()).isEqualTo(3);
+        assertThat(deadLetters).singleElement()
+                .satisfies(l -> assertThat(l.reason()).startsWith("database rejected the change"));
+        assertThat(db.scalar("SELECT count(*) FROM members")).isEqualTo(0L);
+        assertThat(db.scalar("SELECT count(*) FROM groups")).isEqualTo(1L);
+        assertThat(db.scalar("SELECT processor_applied_events FROM sync_status")).isEqualTo(3L);
+        assertThat(db.scalar("SELECT sum(next_offset) FROM writer_offsets")).isEqualTo(java.math.BigDecimal.valueOf(4));
+    }
+
+    @Test
+    void shouldApplyARestartedCount_WhenItsCountingSinceIsLater_AndIgnoreTheOldCountBelowItsHighest() throws Exception {
+        java.time.Instant a = t(0);
+        java.time.Instant b = t(3600); // a new processor application id: a new count, started later
+        log.status(counting(aStatus(ORG, 10, 1, 0, 0, null, null), a, 10));
+        log.status(counting(aStatus(ORG, 50, 5, 0, 0, null, null), a, 50));
+        writeNew();
+        assertThat(db.scalar("SELECT processor_applied_events FROM sync_status")).isEqualTo(50L);
+
+        log.status(counting(aStatus(ORG, 60, 6, 0, 0, null, null), b, 1));
+        writeNew();
+        OrganizationStatus status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
+        assertThat(status.lastEventId()).as("the restarted count is applied").isEqualTo(Fixtures.eventId(60));
+        assertThat(status.processorMembers()).isEqualTo(6L);
+        assertThat(db.scalar("SELECT processor_applied_events FROM sync_status")).isEqualTo(1L);
+        assertThat(((Timestamp) db.scalar("SELECT processor_counting_since FROM sync_status")).toInstant()).isEqualTo(b);
+
+        var before = db.tupleIdentities();
+        log.status(counting(aStatus(ORG, 40, 4, 0, 0, null, null), a, 40));   // the old count, late
+        log.status(counting(aStatus(ORG, 99, 9, 0, 0, null, null), null, 99)); // no countingSince: the oldest
+        log.status(counting(aStatus(ORG, 61, 7, 0, 0, null, null), b, 1));    // same count: not later
+        BatchResult result = writeNew();
+        assertThat(result.applied()).isZero();
+        assertThat(db.tupleIdentities().get("sync_status")).as("no status row rewritten").isEqualTo(before.get("sync_status"));
+        status = new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow();
+        assertThat(status.lastEventId()).isEqualTo(Fixtures.eventId(60));
+        assertThat(status.processorMembers()).isEqualTo(6L);
+
+        log.status(counting(aStatus(ORG, 62, 8, 0, 0, null, null), b, 2));
+        writeNew();
+        assertThat(new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow().lastEventId())
+                .isEqualTo(Fixtures.eventId(62));
+    }
+
+    @Test
+    void shouldOrderStatusesWithoutCountingSince_ByAppliedEvents_AndYieldToAnyCountingSince() throws Exception {
+        // rows and records from before countingSince existed
+        log.status(counting(aStatus(ORG, 50, 5, 0, 0, null, null), null, 50));
+        writeNew();
+        log.status(counting(aStatus(ORG, 40, 4, 0, 0, null, null), null, 40));
+        writeNew();
+        assertThat(new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow().lastEventId())
+                .isEqualTo(Fixtures.eventId(50));
+
+        log.status(counting(aStatus(ORG, 70, 7, 0, 0, null, null), t(0), 1)); // the upgraded processor's first count
+        writeNew();
+        assertThat(new OrganizationQueries(db.dataSource()).status(ORG).orElseThrow().lastEventId())
+                .isEqualTo(Fixtures.eventId(70));
+        assertThat(db.scalar("SELECT processor_applied_events FROM sync_status")).isEqualTo(1L);
     }
 
     /** Makes every insert or update of the table fail with the given SQLState. */

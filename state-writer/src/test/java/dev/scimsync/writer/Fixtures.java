@@ -43,13 +43,19 @@ final class Fixtures {
     static SyncStatus aStatus(String organizationId, long eventNumber, long members, long groups, long memberships,
                               String resyncId, String resyncState) {
         return new SyncStatus(organizationId, eventId(eventNumber), t(eventNumber), t(eventNumber).plusMillis(300),
-                members, groups, memberships, resyncId, resyncState, eventNumber);
+                members, groups, memberships, resyncId, resyncState, eventNumber, BASE);
     }
 
     /** The same status with another count of applied events (the order of status records). */
     static SyncStatus withAppliedEvents(SyncStatus s, long appliedEvents) {
         return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
-                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), appliedEvents);
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), appliedEvents, s.countingSince());
+    }
+
+    /** The same status from a count started at {@code countingSince} (null: a record from before it existed). */
+    static SyncStatus counting(SyncStatus s, Instant countingSince, long appliedEvents) {
+        return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), appliedEvents, countingSince);
     }
 
     static final class MemberBuilder {

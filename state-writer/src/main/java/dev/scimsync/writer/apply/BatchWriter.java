@@ -129,7 +129,8 @@ public final class BatchWriter {
      * @throws FencedException      another writer stored offsets for one of the partitions meanwhile; nothing
      *                              was written
      * @throws BatchFailedException the database rejects the batch for a reason that is not one record's data,
-     *                              even after retries, or every record failed alone; nothing was written
+     *                              even after retries, or every change (two or more) of one table failed
+     *                              alone; nothing was written
      * @throws Exception            the database or the DLQ stayed unavailable; nothing was written
      */
     public BatchResult write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
@@ -228,7 +229,6 @@ public final class BatchWriter {
                             continue;
                         }
                         if (isolated) {
-                            attempt.triedAlone++;
                             applyIsolated(connection, lanes, change, i, attempt);
                         } else if (MultiRowWriter.handles(change)) {
                             entities.add(new MultiRowWriter.Pending(i, change));
@@ -240,7 +240,7 @@ public final class BatchWriter {
                     lanes.flushAll();
                 }
                 if (isolated) {
-                    refuseIfEveryChangeFailed(attempt);
+                    refuseIfEveryChangeOfATableFailed(changes, attempt);
                     recountCounts(connection, organizations);
                 } else {
                     addToCounts(connection, counts);
@@ -291,28 +291,40 @@ public final class BatchWriter {
             connection.rollback(savepoint);
             attempt.applied[index] = false;
             attempt.failed[index] = true;
-            if (attempt.firstFailure == null) {
-                attempt.firstFailure = e;
-            }
+            attempt.firstFailure.putIfAbsent(change.table(), e);
             attempt.deadLetters.add(DeadLetter.of(change.source(), change.eventId(),
                     "database rejected the change: " + Redact.emailsIn(TransientErrors.describe(e)), e));
         }
     }
 
     /**
-     * The breaker: when every change of a batch failed alone, the cause is more likely the database (a new
-     * constraint, a changed column type) than the data, and dead-lettering them all would skip the stream.
-     * A batch of one change cannot tell the two apart and goes to the DLQ.
+     * The breaker, per table: when two or more changes of one table were tried alone and every one of them
+     * failed, the cause is more likely the database (a new constraint or trigger, a changed column type) than
+     * the data, and dead-lettering them would skip that table's stream while the other tables' changes
+     * succeed and the offsets move on. Per table, not per batch: a batch's statuses or groups still being
+     * written must not hide that every member change is rejected. A single failing change of its table (or
+     * one bad change among good ones) cannot be told apart from bad data and goes to the DLQ.
      */
-    private static void refuseIfEveryChangeFailed(Attempt attempt) {
-        int failed = 0;
-        for (boolean f : attempt.failed) {
-            failed += f ? 1 : 0;
+    private static void refuseIfEveryChangeOfATableFailed(List<StateChange> changes, Attempt attempt) {
+        Map<String, int[]> byTable = new TreeMap<>(); // table -> {tried alone, failed}
+        for (int i = 0; i < changes.size(); i++) {
+            if (attempt.ownerProtected[i]) {
+                continue; // not tried
+            }
+            int[] counts = byTable.computeIfAbsent(changes.get(i).table(), table -> new int[2]);
+            counts[0]++;
+            counts[1] += attempt.failed[i] ? 1 : 0;
         }
-        if (attempt.triedAlone >= 2 && failed == attempt.triedAlone) {
-            throw new BatchFailedException("every one of the " + failed + " changes of the batch failed alone (first: "
-                    + Redact.emailsIn(TransientErrors.describe(attempt.firstFailure)) + "); not dead-lettering them all: "
-                    + "check the database's constraints and columns, then restart", attempt.firstFailure);
+        for (Map.Entry<String, int[]> entry : byTable.entrySet()) {
+            int tried = entry.getValue()[0];
+            int failed = entry.getValue()[1];
+            if (tried >= 2 && failed == tried) {
+                SQLException first = attempt.firstFailure.get(entry.getKey());
+                throw new BatchFailedException("every one of the " + failed + " changes of table " + entry.getKey()
+                        + " in the batch failed alone (first: " + Redact.emailsIn(TransientErrors.describe(first))
+                        + "); not dead-lettering them all: check the database's constraints, triggers and columns of "
+                        + entry.getKey() + ", then restart", first);
+            }
         }
     }
 
@@ -431,8 +443,8 @@ public final class BatchWriter {
         final boolean[] failed;
         final boolean[] ownerProtected;
         final boolean recordByRecord;
-        int triedAlone;
-        SQLException firstFailure;
+        /** The first data error of each table, for the breaker's message. */
+        final Map<String, SQLException> firstFailure = new HashMap<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         Duration duration = Duration.ZERO;
 

@@ -115,6 +115,7 @@ final class ChangeStatements {
         ps.setString(9, s.resyncState());
         setTime(ps, 10, s.resyncId() == null ? null : s.lastAppliedAt());
         ps.setLong(11, s.appliedEvents());
+        setTime(ps, 12, s.countingSince());
     }
 
     private static void bindResyncRun(PreparedStatement ps, SyncStatus s, Instant runTime) throws SQLException {

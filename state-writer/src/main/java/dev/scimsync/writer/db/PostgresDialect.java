@@ -282,19 +282,22 @@ public final class PostgresDialect {
     }
 
     /**
-     * The stream processor's view of an organization, from the status topic. Applied only when the
-     * processor's count of applied events is strictly greater than the stored one: that count grows by one
-     * per applied event, in topic order, whereas WorkOS created_at and event ids are not monotonic (a resync
-     * item carries the time it was read). A redelivered status therefore rewrites nothing. Parameters:
-     * organization_id, last_event_id, last_event_created_at, last_applied_at, processor_members,
-     * processor_groups, processor_memberships, last_resync_id, last_resync_state, last_resync_at,
-     * processor_applied_events.
+     * The stream processor's view of an organization, from the status topic. Status records are ordered by
+     * ({@code countingSince}, {@code appliedEvents}): the processor's count of applied events grows by one per
+     * applied event, in topic order, whereas WorkOS created_at and event ids are not monotonic (a resync item
+     * carries the time it was read); and a processor that starts a new count (a new application id, lost
+     * state) gives it a later countingSince, so its small counts still win over the old, larger ones. A status
+     * is applied when it is strictly later in that order than the stored one (a null countingSince, from
+     * records written before it existed, is the oldest; a row without a stored status always yields). A
+     * redelivered status therefore rewrites nothing. Parameters: organization_id, last_event_id,
+     * last_event_created_at, last_applied_at, processor_members, processor_groups, processor_memberships,
+     * last_resync_id, last_resync_state, last_resync_at, processor_applied_events, processor_counting_since.
      */
     public String upsertProcessorStatus() {
         return "INSERT INTO sync_status AS t (organization_id, last_event_id, last_event_created_at, last_applied_at, "
                 + "processor_members, processor_groups, processor_memberships, last_resync_id, last_resync_state, last_resync_at, "
-                + "processor_applied_events) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "processor_applied_events, processor_counting_since) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (organization_id) DO UPDATE SET "
                 + "last_event_id = excluded.last_event_id, last_event_created_at = excluded.last_event_created_at, "
                 + "last_applied_at = excluded.last_applied_at, processor_members = excluded.processor_members, "
@@ -302,9 +305,15 @@ public final class PostgresDialect {
                 + "last_resync_id = excluded.last_resync_id, last_resync_state = excluded.last_resync_state, "
                 + "last_resync_at = CASE WHEN (t.last_resync_id, t.last_resync_state) IS NOT DISTINCT FROM "
                 + "(excluded.last_resync_id, excluded.last_resync_state) THEN t.last_resync_at ELSE excluded.last_resync_at END, "
-                + "processor_applied_events = excluded.processor_applied_events "
-                + "WHERE t.processor_applied_events IS NULL OR excluded.processor_applied_events > t.processor_applied_events";
+                + "processor_applied_events = excluded.processor_applied_events, "
+                + "processor_counting_since = excluded.processor_counting_since "
+                + "WHERE " + STATUS_LATER;
     }
+
+    /** The status order: (countingSince, null first; appliedEvents), strictly later; no stored status always yields. */
+    static final String STATUS_LATER = "t.processor_applied_events IS NULL "
+            + "OR (COALESCE(excluded.processor_counting_since, CAST('-infinity' AS timestamptz)), excluded.processor_applied_events) "
+            + "> (COALESCE(t.processor_counting_since, CAST('-infinity' AS timestamptz)), t.processor_applied_events)";
 
     /**
      * A resync seen on the status topic. A finished run (any state but running or held) is never changed

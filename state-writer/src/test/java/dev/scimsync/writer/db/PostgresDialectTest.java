@@ -128,7 +128,7 @@ class PostgresDialectTest {
         assertThat(placeholders(dialect.removeGroup())).isEqualTo(10);
         assertThat(placeholders(dialect.addMembership())).isEqualTo(6);
         assertThat(placeholders(dialect.removeMembership())).isEqualTo(6);
-        assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(11);
+        assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(12);
         assertThat(placeholders(dialect.upsertResyncRun())).isEqualTo(8);
         assertThat(placeholders(dialect.ensureOrganization())).isEqualTo(3);
         assertThat(placeholders(dialect.advanceOffset())).isEqualTo(5);
@@ -162,11 +162,18 @@ class PostgresDialectTest {
     }
 
     @Test
-    void shouldApplyStatus_OnlyWhenTheProcessorAppliedMoreEvents() {
+    void shouldApplyStatus_OnlyWhenLaterByCountingSinceThenAppliedEvents() {
         assertThat(dialect.upsertProcessorStatus())
-                .contains("processor_applied_events = excluded.processor_applied_events ")
+                .contains("processor_applied_events, processor_counting_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ")
+                .contains("processor_applied_events = excluded.processor_applied_events, "
+                        + "processor_counting_since = excluded.processor_counting_since WHERE ")
+                // a restarted count (later countingSince) wins over a larger old count; a null countingSince is
+                // the oldest; a row without a stored status always takes one
                 .endsWith("WHERE t.processor_applied_events IS NULL "
-                        + "OR excluded.processor_applied_events > t.processor_applied_events")
+                        + "OR (COALESCE(excluded.processor_counting_since, CAST('-infinity' AS timestamptz)), "
+                        + "excluded.processor_applied_events) > (COALESCE(t.processor_counting_since, "
+                        + "CAST('-infinity' AS timestamptz)), t.processor_applied_events)")
+                .doesNotContain("OR excluded.processor_applied_events > t.processor_applied_events")
                 .doesNotContain("last_event_created_at, '-infinity'");
         assertThat(dialect.addToCounts())
                 .contains("WITH ORDINALITY AS d(organization_id, members, groups, memberships, n) ORDER BY d.n ")
