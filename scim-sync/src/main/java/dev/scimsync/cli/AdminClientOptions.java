@@ -10,6 +10,8 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.admin.AdminToken;
+import dev.scimsync.core.config.CommonSettings;
+import dev.scimsync.core.config.ConfigReader;
 import dev.scimsync.core.serde.Json;
 import picocli.CommandLine.Option;
 
@@ -27,23 +29,25 @@ final class AdminClientOptions {
             + "(default $SCIM_SYNC_DATA_DIR, else ./data)")
     Path dataDir;
 
+    /** The same settings (environment, optional properties file) as a running instance reads. */
+    private final ConfigReader settings = ConfigReader.fromEnvironment();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     String baseUrl() {
         if (url != null) {
             return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
-        String port = System.getenv().getOrDefault("SCIM_SYNC_HTTP_PORT", "8080");
-        return "http://127.0.0.1:" + port;
+        Integer port = settings.get(CommonSettings.HTTP_PORT);
+        return "http://127.0.0.1:" + (port == null ? CommonSettings.HTTP_PORT.defaultValue() : port);
     }
 
     /** Never a command-line option: a token there would show in process lists and shell history. */
     String token() {
-        String env = System.getenv("SCIM_SYNC_ADMIN_TOKEN");
-        if (env != null && !env.isBlank()) {
-            return env;
+        String configured = settings.get(CommonSettings.ADMIN_TOKEN);
+        if (configured != null) {
+            return configured;
         }
-        Path dir = dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("SCIM_SYNC_DATA_DIR", "./data"));
+        Path dir = dataDir != null ? dataDir : settings.get(CommonSettings.DATA_DIR);
         String stored = AdminToken.readStored(dir);
         if (stored == null) {
             throw new AdminApiException("no admin token: set SCIM_SYNC_ADMIN_TOKEN (or SCIM_SYNC_DATA_DIR to the data "
