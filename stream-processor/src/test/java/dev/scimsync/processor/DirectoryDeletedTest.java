@@ -225,6 +225,27 @@ class DirectoryDeletedTest {
     }
 
     @Test
+    void shouldBringBackAMemberRemovedByAnEarlierDelete_WhenTheDirectoryIsDeletedAgainThenReactivated() {
+        processor.send(aUserEvent().created().inDirectory(OKTA).forUser("directory_user_1").at(T0),
+                aDirectoryEvent().deleted().inDirectory(OKTA).withEventId("event_DIR1").at(T0.plusSeconds(60)),
+                aDirectoryEvent().activated().inDirectory(OKTA).at(T0.plusSeconds(120)),
+                aDirectoryEvent().deleted().inDirectory(OKTA).withEventId("event_DIR2").at(T0.plusSeconds(180)),
+                aDirectoryEvent().activated().inDirectory(OKTA).at(T0.plusSeconds(240)));
+        processor.members();
+
+        // the IdP sends the unchanged user again (updated_at from before both deletes) after the re-activation
+        processor.send(aMembershipEvent().added().inDirectory(OKTA)
+                .ofUser(aUserEvent().forUser("directory_user_1").updatedAt(T0))
+                .inGroup(aGroupEvent().forGroup("directory_group_1").updatedAt(T0.plusSeconds(250)))
+                .at(T0.plusSeconds(260)));
+
+        assertThat(processor.members()).extracting(Member::directoryUserId, Member::removed)
+                .containsExactly(tuple("directory_user_1", false));
+        assertThat(processor.memberships()).extracting(Membership::directoryUserId, Membership::removed)
+                .containsExactly(tuple("directory_user_1", false));
+    }
+
+    @Test
     void shouldForgetTheDirectoryRemoval_AfterTheTombstoneRetention() {
         processor.send(aDirectoryEvent().deleted().inDirectory(OKTA).at(T0.plusSeconds(60)));
         processor.advanceWallClock(Duration.ofHours(23));

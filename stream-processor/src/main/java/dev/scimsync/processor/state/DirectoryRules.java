@@ -152,17 +152,22 @@ final class DirectoryRules {
     private void removeDirectory(DirectoryChange.RemoveDirectory c) {
         String directoryId = c.directoryId();
         Version version = c.version();
+        // what an earlier delete of this directory removed, and nothing brought back since, now carries this
+        // removal's version: a change that gets past this removal (after a re-activation) must bring it back
+        Version previous = stores.directoryRemoval(c.organizationId(), directoryId);
         stores.putDirectoryRemoval(c.organizationId(), directoryId, version);
         Set<String> users = new HashSet<>();
         Set<String> groups = new HashSet<>();
         for (Member m : stores.membersOf(c.organizationId())) {
-            if (!m.removed() && directoryId.equals(m.directoryId()) && version.isNewerThan(m.version())) {
+            if (directoryId.equals(m.directoryId()) && version.isNewerThan(m.version())
+                    && (!m.removed() || m.version().equals(previous))) {
                 stores.putMember(m.asRemoved(version, c.eventCreatedAt()), m);
                 users.add(m.directoryUserId());
             }
         }
         for (Group g : stores.groupsOf(c.organizationId())) {
-            if (!g.removed() && directoryId.equals(g.directoryId()) && version.isNewerThan(g.version())) {
+            if (directoryId.equals(g.directoryId()) && version.isNewerThan(g.version())
+                    && (!g.removed() || g.version().equals(previous))) {
                 stores.putGroup(g.asRemoved(version, c.eventCreatedAt()), g);
                 groups.add(g.directoryGroupId());
             }
