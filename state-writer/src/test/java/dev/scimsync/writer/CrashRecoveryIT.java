@@ -63,6 +63,16 @@ class CrashRecoveryIT {
         }
     }
 
+    /** The database an uninterrupted writer leaves after the same topics: what a crashed run must end equal to. */
+    private static Map<String, String> uninterruptedChecksums(TestTopics topics, Map<TopicPartition, Long> ends)
+            throws Exception {
+        try (TestDatabase reference = TestDatabase.create()) {
+            WriterConfig config = StateWriterIT.config(topics, reference, topics.topics().prefix() + "reference", 10);
+            StateWriterIT.runUntilCaughtUp(writer(config, reference, new SimpleMeterRegistry(), StateWriter.Hooks.NONE), ends);
+            return reference.checksums();
+        }
+    }
+
     private static long sum(Map<TopicPartition, Long> offsets) {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -73,12 +83,7 @@ class CrashRecoveryIT {
         TopicLog log = Scenario.directoryLife(new TopicLog(topics.topics(), TestTopics.PARTITIONS), 3, 20);
         Map<TopicPartition, Long> ends = topics.produce(log.producerRecords());
 
-        Map<String, String> uninterrupted;
-        try (TestDatabase reference = TestDatabase.create()) {
-            WriterConfig config = StateWriterIT.config(topics, reference, topics.topics().prefix() + "reference", 10);
-            StateWriterIT.runUntilCaughtUp(writer(config, reference, new SimpleMeterRegistry(), StateWriter.Hooks.NONE), ends);
-            uninterrupted = reference.checksums();
-        }
+        Map<String, String> uninterrupted = uninterruptedChecksums(topics, ends);
 
         try (TestDatabase db = TestDatabase.create()) {
             WriterConfig config = StateWriterIT.config(topics, db, topics.topics().prefix() + "crashing", 10);
@@ -123,12 +128,7 @@ class CrashRecoveryIT {
         TopicLog log = Scenario.directoryLife(new TopicLog(topics.topics(), TestTopics.PARTITIONS), 3, 20);
         Map<TopicPartition, Long> ends = topics.produce(log.producerRecords());
 
-        Map<String, String> uninterrupted;
-        try (TestDatabase reference = TestDatabase.create()) {
-            WriterConfig config = StateWriterIT.config(topics, reference, topics.topics().prefix() + "reference", 10);
-            StateWriterIT.runUntilCaughtUp(writer(config, reference, new SimpleMeterRegistry(), StateWriter.Hooks.NONE), ends);
-            uninterrupted = reference.checksums();
-        }
+        Map<String, String> uninterrupted = uninterruptedChecksums(topics, ends);
 
         try (TestDatabase db = TestDatabase.create()) {
             WriterConfig config = StateWriterIT.config(topics, db, topics.topics().prefix() + "killed", 10);
