@@ -72,6 +72,11 @@ public final class PollerMetrics {
 
     /** Events published so far, all types together. */
     public double publishedTotal() {
+        return publishedTotal(registry);
+    }
+
+    /** Events published so far by any poller reporting to {@code registry}, all types together. */
+    public static double publishedTotal(MeterRegistry registry) {
         return registry.find(MetricNames.EVENTS_PUBLISHED).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -28,6 +28,7 @@ import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
 import dev.scimsync.emulator.WorkosEmulator;
 import dev.scimsync.emulator.model.SeedResult;
+import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.runtime.MachineInfo;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
@@ -116,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
                         throw new IllegalStateException("the database did not hold the directory within " + timeout
                                 + " (see the dead-letter topic and the log)");
                     }
-                    if (polled < 0 && published(runtime) >= events) {
+                    if (polled < 0 && PollerMetrics.publishedTotal(runtime.registry()) >= events) {
                         polled = seconds(started);
                     }
                     long[] counts = counts(db, directory.organizationId());
@@ -172,11 +173,6 @@ final class BenchCommand implements Callable<Integer> {
     private static double meanMillis(ScimSyncRuntime runtime, String timer) {
         var found = runtime.registry().find(timer).timer();
         return found == null ? Double.NaN : found.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
-    private static double published(ScimSyncRuntime runtime) {
-        return runtime.registry().find(MetricNames.EVENTS_PUBLISHED).counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private static long[] counts(DataSource db, String organizationId) throws Exception {

@@ -3,9 +3,9 @@ package dev.scimsync.runtime;
 import java.sql.SQLException;
 
 import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.query.OrganizationSummary;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 
 /** The one-line live status of {@code scim-sync run}: events/s, sync lag, what the database holds. */
@@ -50,7 +50,6 @@ public final class LiveStatus {
     }
 
     private double published() {
-        return runtime.registry().find(MetricNames.EVENTS_PUBLISHED).counters().stream()
-                .mapToDouble(Counter::count).sum();
+        return PollerMetrics.publishedTotal(runtime.registry());
     }
 }
