@@ -3,6 +3,7 @@ package dev.scimsync.embedded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // the library's default of 10 s is too tight for a first initdb on a slow or busy machine
+                    .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", "on")
                     .setServerConfig("max_connections", "100");
             if (port != 0) {

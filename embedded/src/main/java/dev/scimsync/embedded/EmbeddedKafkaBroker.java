@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port    the client port, 0 for any free port
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, port);
+            } catch (RuntimeException e) {
+                // a port found free can be taken before the broker binds it (e.g. as a client's local port)
+                if (attempt == 3 || !causedByBind(e)) {
+                    throw e;
+                }
+                LOG.warn("embedded Kafka broker could not bind its port ({}); trying other ports", e.getMessage());
+            }
+        }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static EmbeddedKafkaBroker startOnce(Path dataDir, int port) {
         long started = System.nanoTime();
         try {
             Files.createDirectories(dataDir);
@@ -66,8 +90,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             String bootstrap = "127.0.0.1:" + brokerPort;
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir);
-            server.startup();
             try {
+                server.startup();
                 broker.awaitReady(Duration.ofSeconds(60));
             } catch (RuntimeException e) {
                 broker.close();

@@ -1,13 +1,16 @@
 package dev.scimsync.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,20 @@ class EmbeddedKafkaBrokerIT {
         }
     }
 
+    @Test
+    void shouldFailWithTheBindError_WhenTheClientPortIsTaken(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dir, taken.getLocalPort()).close())
+                    .hasStackTraceContaining(String.valueOf(taken.getLocalPort()));
+        }
+        // nothing of the failed attempts is left holding the data directory: a broker starts on it
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0)) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            }
+        }
+    }
+
     private static KafkaProducer<String, String> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -60,24 +78,31 @@ class EmbeddedKafkaBrokerIT {
                 new StringSerializer(), new StringSerializer());
     }
 
+    /**
+     * Every committed value of the topic, read without a consumer group up to the end offsets, which under
+     * {@code read_committed} are the last stable offsets: an aborted record before them would be seen here.
+     */
     private static List<String> readCommitted(String bootstrap) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(Set.of("greetings"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(record.value());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            values.clear();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new StringDeserializer(), new StringDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor("greetings", Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < end.get(tp))) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                        values.add(record.value());
+                    }
                 }
             }
-            // a little longer, so that an aborted record would have shown up too
-            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
-        }
-        return values;
+            assertThat(values).isNotEmpty();
+        });
+        return List.copyOf(values);
     }
 }

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,22 +70,37 @@ class OutboundApiErrorsTest {
     }
 
     @Test
-    void shouldRateLimitOneDirectoryWithRetryAfter_WhenItExceedsFourUserRequestsPerSecond() {
+    void shouldRateLimitOneDirectoryWithRetryAfter_WhenItExceedsFourUserRequestsPerSecond() throws Exception {
         CreatedDirectory busy = fixture.newDirectory("Busy");
         CreatedDirectory quiet = fixture.newDirectory("Quiet");
 
-        List<EmulatorFixture.Response> burst = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            burst.add(fixture.get("/directory_users?directory=" + busy.id()));
+        // twelve requests at once: a bucket of 4 refilled at 4/s cannot serve them all, however slow the machine
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<EmulatorFixture.Response> burst;
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<EmulatorFixture.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return fixture.get("/directory_users?directory=" + busy.id());
+                }));
+            }
+            go.countDown();
+            burst = new ArrayList<>();
+            for (Future<EmulatorFixture.Response> call : calls) {
+                burst.add(call.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
         }
         EmulatorFixture.Response other = fixture.get("/directory_users?directory=" + quiet.id());
 
-        // a bucket of 4 refilled at 4/s cannot serve 12 back-to-back requests, however fast the machine
         assertThat(burst).filteredOn(r -> r.status() == 429).isNotEmpty().allSatisfy(r -> {
             assertThat(Integer.parseInt(r.retryAfter())).isBetween(1, 60);
             assertThat(r.body().get("code").asText()).isEqualTo("rate_limit_exceeded");
         });
-        assertThat(burst.get(0).status()).isEqualTo(200);
+        assertThat(burst).filteredOn(r -> r.status() == 200).hasSizeGreaterThanOrEqualTo(4);
         assertThat(other.status()).isEqualTo(200);
     }
 }
