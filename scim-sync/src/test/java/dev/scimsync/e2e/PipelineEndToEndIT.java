@@ -169,21 +169,20 @@ class PipelineEndToEndIT {
         }
         idp.scimCreateGroup(acme.id(), acme.scimToken(), "Everyone", users);
         awaitDatabaseEquals(acme);
-        String before = checksum();
+        String untouched = checksumOfRowsWithout(users.get(0));
         runtime.close();
 
         runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
-        // once every stage is up again (processor RUNNING, not rebalancing), nothing may change for a while
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/health/ready").statusCode() == 200);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> checksum().equals(before));
-
         idp.scimDeleteUser(acme.id(), acme.scimToken(), users.get(0));
-        idp.scimCreateUser(acme.id(), acme.scimToken(), "late@acme.test", "Late", "Joiner", true);
+        String late = idp.scimCreateUser(acme.id(), acme.scimToken(), "late@acme.test", "Late", "Joiner", true);
         awaitDatabaseEquals(acme);
-        assertThat(checksum()).isNotEqualTo(before);
-    }
 
-    // --- helpers
+        // the new changes sit behind anything the restart re-delivers in the organization's partitions, so once
+        // they are in, any re-application has happened: every other row is still the row version (xmin) it was
+        // before the restart (deterministic, unlike watching the tables for a while)
+        assertThat(checksumOfRowsWithout(users.get(0), late)).isEqualTo(untouched);
+    }
 
     private CreatedDirectory directory(String name) {
         return idp.createDirectory(idp.createOrganization(name), name + " Okta");
@@ -232,15 +231,20 @@ class PipelineEndToEndIT {
     }
 
     /** md5 of every row of the tables the product reads, in a stable order. */
-    private String checksum() throws Exception {
+    /** Rows with their row version (xmin), leaving out the given directory users' members and memberships. */
+    private String checksumOfRowsWithout(String... directoryUserIds) throws Exception {
+        String excluded = "directory_user_id NOT IN ('" + String.join("','", directoryUserIds) + "')";
         StringBuilder all = new StringBuilder();
         try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement()) {
-            for (String table : List.of("members ORDER BY id", "groups ORDER BY directory_group_id",
-                    "group_memberships ORDER BY directory_group_id, directory_user_id")) {
-                try (ResultSet rs = s.executeQuery("SELECT md5(string_agg(t::text, '|')) FROM (SELECT * FROM " + table
+            for (String query : List.of(
+                    "SELECT xmin, * FROM members WHERE " + excluded + " ORDER BY id",
+                    "SELECT xmin, * FROM groups ORDER BY directory_group_id",
+                    "SELECT xmin, * FROM group_memberships WHERE " + excluded
+                            + " ORDER BY directory_group_id, directory_user_id")) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*), md5(string_agg(t::text, '|')) FROM (" + query
                         + ") t")) {
                     rs.next();
-                    all.append(rs.getString(1)).append(';');
+                    all.append(rs.getLong(1)).append(':').append(rs.getString(2)).append(';');
                 }
             }
         }
