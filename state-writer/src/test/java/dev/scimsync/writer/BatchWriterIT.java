@@ -42,6 +42,7 @@ import dev.scimsync.writer.db.Retry;
 import dev.scimsync.writer.dlq.DeadLetter;
 import dev.scimsync.writer.offsets.FencedException;
 import dev.scimsync.writer.offsets.OffsetStore;
+import dev.scimsync.writer.query.DirectoryRows;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.query.OrganizationStatus;
 
@@ -282,6 +283,30 @@ class BatchWriterIT {
         assertThat(member("first_name", "u2")).isEqualTo("Owner's write");
         assertThat(member("email", "u3")).isNull();
         assertThat(db.checksums()).as("nothing of the fenced batch").isEqualTo(afterOwner);
+    }
+
+    @Test
+    void shouldListPresentDirectoryRows_WithoutRemovedOnesManualMembersOrOtherOrganizations() throws Exception {
+        log.member(aMember(ORG, "u1").withEmail("one@example.com").at(2).build());
+        log.member(aMember(ORG, "u2").at(2).build());
+        log.member(aMember(ORG, "u2").at(3).removed().build());
+        log.member(aMember("org_elsewhere", "u9").at(2).build());
+        log.group(aGroup(ORG, "g1").at(2).build());
+        log.group(aGroup(ORG, "g2").at(2).build());
+        log.group(aGroup(ORG, "g2").at(3).removed().build());
+        log.membership(aMembership(ORG, "g1", "u1").at(2).build());
+        writeNew();
+        db.execute("INSERT INTO members (organization_id, source, email, created_at, updated_at) "
+                + "VALUES ('" + ORG + "', 'manual', 'owner@example.com', now(), now())");
+
+        DirectoryRows rows = new OrganizationQueries(db.dataSource()).directoryRows(ORG);
+
+        assertThat(rows.members()).singleElement().satisfies(m -> {
+            assertThat(m.directoryUserId()).isEqualTo("u1");
+            assertThat(m.email()).isEqualTo("one@example.com");
+        });
+        assertThat(rows.groups()).extracting(DirectoryRows.GroupRow::directoryGroupId).containsExactly("g1");
+        assertThat(rows.memberships()).containsExactly(new DirectoryRows.MembershipRow("g1", "u1"));
     }
 
     @Test

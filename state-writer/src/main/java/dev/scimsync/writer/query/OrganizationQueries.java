@@ -25,6 +25,15 @@ public final class OrganizationQueries {
             + "s.last_applied_at, s.last_resync_id, s.last_resync_state, s.last_resync_at "
             + "FROM organizations o LEFT JOIN sync_status s ON s.organization_id = o.id WHERE o.id = ?";
 
+    static final String PRESENT_MEMBERS = "SELECT directory_user_id, directory_id, email, first_name, last_name, state "
+            + "FROM members WHERE organization_id = ? AND directory_user_id IS NOT NULL AND removed_at IS NULL";
+
+    static final String PRESENT_GROUPS = "SELECT directory_group_id, directory_id, name FROM groups "
+            + "WHERE organization_id = ? AND removed_at IS NULL";
+
+    static final String MEMBERSHIPS = "SELECT directory_group_id, directory_user_id FROM group_memberships "
+            + "WHERE organization_id = ?";
+
     private final DataSource dataSource;
 
     public OrganizationQueries(DataSource dataSource) {
@@ -60,6 +69,59 @@ public final class OrganizationQueries {
                         rs.getObject(10, Long.class), rs.getObject(11, Long.class), rs.getObject(12, Long.class),
                         rs.getString(13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17),
                         instant(rs, 18)));
+            }
+        }
+    }
+
+    /**
+     * The organization's present directory members, groups and memberships, read in one repeatable-read
+     * transaction so that the three lists belong to the same committed state.
+     */
+    public DirectoryRows directoryRows(String organizationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                List<DirectoryRows.MemberRow> members = new ArrayList<>();
+                List<DirectoryRows.GroupRow> groups = new ArrayList<>();
+                List<DirectoryRows.MembershipRow> memberships = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement(PRESENT_MEMBERS)) {
+                    ps.setString(1, organizationId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            members.add(new DirectoryRows.MemberRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                                    rs.getString(4), rs.getString(5), rs.getString(6)));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = connection.prepareStatement(PRESENT_GROUPS)) {
+                    ps.setString(1, organizationId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            groups.add(new DirectoryRows.GroupRow(rs.getString(1), rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = connection.prepareStatement(MEMBERSHIPS)) {
+                    ps.setString(1, organizationId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            memberships.add(new DirectoryRows.MembershipRow(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                }
+                connection.commit();
+                return new DirectoryRows(members, groups, memberships);
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+                connection.setReadOnly(false);
+                connection.setTransactionIsolation(isolation);
+                connection.setAutoCommit(autoCommit);
             }
         }
     }
