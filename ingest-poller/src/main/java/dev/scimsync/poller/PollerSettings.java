@@ -23,11 +23,14 @@ public final class PollerSettings {
             "upper bound of the exponential backoff after WorkOS 5xx answers and timeouts");
     public static final Setting<Duration> REQUEST_TIMEOUT = Setting.duration("SCIM_SYNC_POLLER_REQUEST_TIMEOUT", "PT30S",
             "timeout of one WorkOS HTTP request");
+    public static final Setting<Integer> SCAN_USER_REQUESTS_PER_SECOND = Setting.integer(
+            "SCIM_SYNC_SCAN_USER_REQUESTS_PER_SECOND", 4, 1, 100,
+            "pace of GET /directory_users requests per directory when scanning an organization (WorkOS allows 4/s)");
     public static final Setting<Duration> EVENTS_RETENTION = Setting.duration("SCIM_SYNC_EVENTS_RETENTION", "P36500D",
             "retention of the events topic when scim-sync creates it (default: practically forever, for replay)");
 
     public static final List<Setting<?>> ALL = List.of(START_FROM, TRANSACTIONAL_ID, PAGE_LIMIT, PAGES_PER_TRANSACTION, MAX_RETRY_AFTER,
-            MAX_BACKOFF, REQUEST_TIMEOUT, EVENTS_RETENTION);
+            MAX_BACKOFF, REQUEST_TIMEOUT, SCAN_USER_REQUESTS_PER_SECOND, EVENTS_RETENTION);
 
     private PollerSettings() {
     }

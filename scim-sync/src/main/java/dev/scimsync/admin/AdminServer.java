@@ -20,6 +20,8 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.serde.Json;
+import dev.scimsync.verify.DriftReport;
+import dev.scimsync.verify.Verifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -30,23 +32,35 @@ public final class AdminServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/status$");
+    private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/verify$");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final AdminToken token;
     private final StatusSource status;
+    private final Verifier verifier;
     private final PrometheusMeterRegistry metrics;
 
     private AdminServer(HttpServer server, ExecutorService executor, AdminToken token, StatusSource status,
-                        PrometheusMeterRegistry metrics) {
+                        Verifier verifier, PrometheusMeterRegistry metrics) {
         this.server = server;
         this.executor = executor;
         this.token = token;
         this.status = status;
+        this.verifier = verifier;
         this.metrics = metrics;
     }
 
+    /** An admin API without the drift check. */
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status,
+                                    PrometheusMeterRegistry metrics) {
+        return start(host, port, token, status, null, metrics);
+    }
+
+    /**
+     * @param verifier the drift check, or {@code null} where this process lacks WorkOS or the database
+     */
+    public static AdminServer start(String host, int port, AdminToken token, StatusSource status, Verifier verifier,
                                     PrometheusMeterRegistry metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
@@ -56,7 +70,7 @@ public final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            AdminServer admin = new AdminServer(server, executor, token, status, metrics);
+            AdminServer admin = new AdminServer(server, executor, token, status, verifier, metrics);
             server.createContext("/", admin::handle);
             server.start();
             return admin;
@@ -126,7 +140,32 @@ public final class AdminServer implements AutoCloseable {
             }
             return;
         }
+        Matcher verify = ORG_VERIFY.matcher(path);
+        if (verify.matches()) {
+            verify(exchange, verify.group(1));
+            return;
+        }
         json(exchange, 404, Map.of("error", "not found"));
+    }
+
+    private void verify(HttpExchange exchange, String organizationId) throws IOException {
+        if (verifier == null) {
+            json(exchange, 501, Map.of("error", "the drift check needs WorkOS and the organization database in one "
+                    + "process: ask the instance that runs `scim-sync run`"));
+            return;
+        }
+        try {
+            Optional<DriftReport> report = verifier.verify(organizationId);
+            if (report.isPresent()) {
+                json(exchange, 200, report.get().toJson());
+            } else {
+                json(exchange, 404, Map.of("error", "unknown organization " + organizationId
+                        + ": WorkOS lists no directory for it and the database holds none of its members or groups"));
+            }
+        } catch (Verifier.VerifyException e) {
+            LOG.warn("{}", e.getMessage());
+            json(exchange, 502, Map.of("error", e.getMessage()));
+        }
     }
 
     private void ready(HttpExchange exchange) throws IOException {

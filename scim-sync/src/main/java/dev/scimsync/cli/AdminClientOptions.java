@@ -58,10 +58,15 @@ final class AdminClientOptions {
 
     /** GET a JSON document from the admin API. */
     JsonNode get(String path) {
+        return get(path, Duration.ofSeconds(30));
+    }
+
+    /** GET a JSON document from the admin API, waiting up to {@code timeout} for the answer. */
+    JsonNode get(String path, Duration timeout) {
         String target = baseUrl() + path;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target))
-                    .timeout(Duration.ofSeconds(30))
+                    .timeout(timeout)
                     .header("Authorization", "Bearer " + token())
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 401) {
@@ -72,7 +77,8 @@ final class AdminClientOptions {
                 throw new AdminApiException("not found: " + path + " (" + response.body() + ")");
             }
             if (response.statusCode() / 100 != 2) {
-                throw new AdminApiException("the admin API answered HTTP " + response.statusCode() + " to " + path);
+                throw new AdminApiException("the admin API answered HTTP " + response.statusCode() + " to " + path
+                        + errorOf(response.body()));
             }
             return Json.MAPPER.readTree(response.body());
         } catch (java.io.IOException e) {
@@ -81,6 +87,16 @@ final class AdminClientOptions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminApiException("interrupted", e);
+        }
+    }
+
+    /** The admin API's {@code {"error": …}} text, if the body has one. */
+    private static String errorOf(String body) {
+        try {
+            JsonNode error = Json.MAPPER.readTree(body).get("error");
+            return error == null ? "" : ": " + error.asText();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
         }
     }
 }

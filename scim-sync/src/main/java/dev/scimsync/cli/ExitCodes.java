@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int ADMIN_API_UNAVAILABLE = 3;
     /** The embedded broker or database could not start. */
     public static final int INFRASTRUCTURE = 4;
+    /** {@code verify} found the database different from the directory in WorkOS. */
+    public static final int DRIFT = 5;
 
     private ExitCodes() {
     }

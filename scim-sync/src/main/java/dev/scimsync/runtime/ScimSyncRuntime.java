@@ -19,6 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.workos.WorkOS;
+
 import dev.scimsync.admin.AdminServer;
 import dev.scimsync.admin.AdminToken;
 import dev.scimsync.admin.StatusSource;
@@ -31,13 +33,18 @@ import dev.scimsync.poller.EventsPoller;
 import dev.scimsync.poller.PollerConfig;
 import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.poller.PollerSettings;
+import dev.scimsync.poller.directory.DirectoryScanner;
+import dev.scimsync.poller.directory.SdkDirectoryApi;
 import dev.scimsync.poller.workos.SdkEventsApi;
 import dev.scimsync.poller.workos.WorkosClients;
+import dev.scimsync.poller.workos.WorkosRetry;
 import dev.scimsync.processor.ProcessorConfig;
 import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
 import dev.scimsync.writer.WriterConfig;
+import dev.scimsync.verify.Verifier;
+import dev.scimsync.verify.VerifySettings;
 import dev.scimsync.writer.query.OrganizationQueries;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -67,6 +74,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private StateWriter writer;
     private StreamProcessor processor;
     private Database database;
+    private Verifier verifier;
     private Path dataDir;
 
     private ScimSyncRuntime() {
@@ -100,6 +108,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         PollerConfig pollerConfig = stages.contains(Stage.POLLER) ? PollerConfig.from(reader, null, null, null) : null;
         WriterConfig writerConfig = stages.contains(Stage.WRITER) ? WriterConfig.from(reader) : null;
         ProcessorConfig processorConfig = stages.contains(Stage.PROCESSOR) ? ProcessorConfig.from(reader) : null;
+        // the drift check needs WorkOS and the organization database: where the poller and the writer run together
+        boolean verifies = pollerConfig != null && writerConfig != null;
+        Duration verifyTimeout = reader.get(VerifySettings.TIMEOUT);
+        Duration verifySettle = reader.get(VerifySettings.SETTLE);
+        Integer scanUserRequestsPerSecond = reader.get(PollerSettings.SCAN_USER_REQUESTS_PER_SECOND);
         reader.throwIfInvalid();
         LOG.info("effective configuration:\n{}", reader.describe(CommonSettings.ALL).stripTrailing());
 
@@ -145,11 +158,20 @@ public final class ScimSyncRuntime implements AutoCloseable {
         if (pollerConfig != null) {
             PollerConfig effective = pollerConfig.withConnections(infrastructure.kafkaBootstrap(),
                     infrastructure.workosApiKey(), infrastructure.workosBaseUrl());
-            poller = new EventsPoller(effective, new SdkEventsApi(WorkosClients.create(effective.workosApiKey(),
-                    effective.workosBaseUrl(), effective.requestTimeout())),
-                    new PollerMetrics(registry, Clock.systemUTC()), Clock.systemUTC()).start();
+            PollerMetrics pollerMetrics = new PollerMetrics(registry, Clock.systemUTC());
+            WorkOS workos = WorkosClients.create(effective.workosApiKey(), effective.workosBaseUrl(),
+                    effective.requestTimeout());
+            poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC()).start();
             started.add(poller);
             checks.put("poller", () -> poller.state() != EventsPoller.State.FAILED);
+            if (verifies) {
+                DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
+                        new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
+                        scanUserRequestsPerSecond);
+                verifier = new Verifier(scanner, new OrganizationQueries(database.dataSource()), Clock.systemUTC(),
+                        verifyTimeout, verifySettle, registry);
+                started.add(verifier);
+            }
         }
         if (status == null) {
             status = new NoDatabaseStatusSource(checks);
@@ -160,7 +182,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         adminToken = AdminToken.resolve(configuredToken, dataDir);
         tokenStored = configuredToken == null;
         tokenGenerated = tokenStored && !hadStoredToken;
-        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, registry);
+        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, verifier, registry);
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
     }

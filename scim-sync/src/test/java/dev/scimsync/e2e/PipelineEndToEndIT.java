@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.scimsync.cli.ExitCodes;
 import dev.scimsync.cli.ScimSyncCommand;
 import dev.scimsync.core.config.ConfigReader;
 import dev.scimsync.core.serde.Json;
@@ -184,6 +185,89 @@ class PipelineEndToEndIT {
         assertThat(checksumOfRowsWithout(users.get(0), late)).isEqualTo(untouched);
     }
 
+    @Test
+    void shouldReportDrift_WhenWorkosChangedWithoutEvents() throws Exception {
+        env.put("SCIM_SYNC_VERIFY_SETTLE", "PT0.5S");
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        CreatedDirectory acme = directory("Acme");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            users.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "v" + i + "@acme.test", "V", "N" + i, true));
+        }
+        for (int g = 0; g < 3; g++) {
+            idp.scimCreateGroup(acme.id(), acme.scimToken(), "Team " + g, users.subList(g * 10, g * 10 + 10));
+        }
+        awaitDatabaseEquals(acme);
+
+        StringWriter inSync = new StringWriter();
+        assertThat(verify(inSync, "--org", acme.organizationId(), "--json")).isEqualTo(ExitCodes.OK);
+        JsonNode clean = Json.MAPPER.readTree(inSync.toString());
+        assertThat(clean.get("in_sync").asBoolean()).isTrue();
+        assertThat(clean.at("/members/workos").asLong()).isEqualTo(30);
+        assertThat(clean.at("/members/database").asLong()).isEqualTo(30);
+        assertThat(clean.at("/memberships/database").asLong()).isEqualTo(30);
+
+        // what a missed deletion and a directory whose events expired look like: no events at all
+        DirectorySnapshot before = idp.snapshot(acme.id());
+        idp.drop(acme.id(), 3, false);
+        idp.seed(acme.id(), 5, 1, 1, false);
+        DirectorySnapshot after = idp.snapshot(acme.id());
+
+        StringWriter drifted = new StringWriter();
+        assertThat(verify(drifted, "--org", acme.organizationId(), "--json")).isEqualTo(ExitCodes.DRIFT);
+        JsonNode report = Json.MAPPER.readTree(drifted.toString());
+        assertThat(report.get("in_sync").asBoolean()).isFalse();
+        Set<String> beforeUsers = ids(before.users().stream().map(DirectorySnapshot.User::id).toList());
+        Set<String> afterUsers = ids(after.users().stream().map(DirectorySnapshot.User::id).toList());
+        assertThat(texts(report.at("/members/examples/missing"))).isEqualTo(minus(afterUsers, beforeUsers)).hasSize(5);
+        assertThat(texts(report.at("/members/examples/extra"))).isEqualTo(minus(beforeUsers, afterUsers)).hasSize(3);
+        assertThat(report.at("/members/changed").asLong()).isZero();
+        assertThat(report.at("/groups/missing").asLong()).isEqualTo(1);
+        Set<String> beforeMemberships = ids(before.memberships().stream().map(m -> m.groupId() + "/" + m.userId()).toList());
+        Set<String> afterMemberships = ids(after.memberships().stream().map(m -> m.groupId() + "/" + m.userId()).toList());
+        assertThat(report.at("/memberships/missing").asLong()).isEqualTo(minus(afterMemberships, beforeMemberships).size());
+        assertThat(report.at("/memberships/extra").asLong()).isEqualTo(minus(beforeMemberships, afterMemberships).size());
+        assertThat(report.at("/memberships/extra").asLong()).isPositive();
+
+        StringWriter table = new StringWriter();
+        assertThat(verify(table, "--org", acme.organizationId())).isEqualTo(ExitCodes.DRIFT);
+        assertThat(table.toString()).contains("DRIFT").contains("missing members")
+                .contains(minus(afterUsers, beforeUsers).iterator().next());
+
+        StringWriter unknown = new StringWriter();
+        CommandLine command = ScimSyncCommand.commandLine().setOut(new PrintWriter(unknown))
+                .setErr(new PrintWriter(unknown));
+        assertThat(command.execute("verify", "--url", runtime.adminServer().url(), "--data-dir", dataDir.toString(),
+                "--org", "org_01NOSUCHORGANIZATION")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
+        assertThat(unknown.toString()).contains("unknown organization org_01NOSUCHORGANIZATION");
+
+        assertThat(get("/metrics").body()).contains("scim_sync_verify_runs_total{result=\"drift\"} 2.0")
+                .contains("scim_sync_verify_runs_total{result=\"in_sync\"} 1.0");
+    }
+
+    private int verify(StringWriter out, String... args) {
+        List<String> all = new ArrayList<>(List.of("verify", "--url", runtime.adminServer().url(), "--data-dir",
+                dataDir.toString()));
+        all.addAll(List.of(args));
+        return ScimSyncCommand.commandLine().setOut(new PrintWriter(out)).execute(all.toArray(String[]::new));
+    }
+
+    private static Set<String> ids(List<String> values) {
+        return new java.util.TreeSet<>(values);
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> result = new java.util.TreeSet<>(a);
+        result.removeAll(b);
+        return result;
+    }
+
+    private static Set<String> texts(JsonNode array) {
+        Set<String> values = new java.util.TreeSet<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
     private CreatedDirectory directory(String name) {
         return idp.createDirectory(idp.createOrganization(name), name + " Okta");
     }
@@ -230,7 +314,6 @@ class PipelineEndToEndIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** md5 of every row of the tables the product reads, in a stable order. */
     /** Rows with their row version (xmin), leaving out the given directory users' members and memberships. */
     private String checksumOfRowsWithout(String... directoryUserIds) throws Exception {
         String excluded = "directory_user_id NOT IN ('" + String.join("','", directoryUserIds) + "')";

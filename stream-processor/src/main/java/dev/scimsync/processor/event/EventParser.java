@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.scimsync.core.event.DirectoryUsers;
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventTypes;
 import dev.scimsync.core.model.Group;
@@ -126,7 +127,7 @@ public final class EventParser {
     private static Member member(Payload p, String org, JsonNode user, Version version, Instant createdAt) {
         p.checkOrganization(user, org);
         return new Member(org, p.requiredText(user, "id"), text(user, "directory_id"), text(user, "idp_id"),
-                email(user), text(user, "first_name"), text(user, "last_name"), text(user, "state"),
+                DirectoryUsers.email(user), text(user, "first_name"), text(user, "last_name"), text(user, "state"),
                 roles(user), user.hasNonNull("custom_attributes") ? user.get("custom_attributes") : null,
                 version, createdAt, false);
     }
@@ -135,24 +136,6 @@ public final class EventParser {
         p.checkOrganization(group, org);
         return new Group(org, p.requiredText(group, "id"), text(group, "directory_id"), text(group, "idp_id"),
                 text(group, "name"), version, createdAt, false);
-    }
-
-    /** WorkOS's top-level {@code email}, else the primary (or first) of the older {@code emails} list. */
-    private static String email(JsonNode user) {
-        String email = text(user, "email");
-        if (email != null) {
-            return email;
-        }
-        JsonNode emails = user.path("emails");
-        String first = null;
-        for (JsonNode e : emails) {
-            String value = text(e, "value");
-            if (e.path("primary").asBoolean(false) && value != null) {
-                return value;
-            }
-            first = first == null ? value : first;
-        }
-        return first;
     }
 
     /** {@code roles} as received, else the single {@code role}. */
@@ -164,8 +147,7 @@ public final class EventParser {
     }
 
     private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isTextual() ? value.asText() : null;
+        return DirectoryUsers.text(node, field);
     }
 
     /** Field access that names the event in its failures. */

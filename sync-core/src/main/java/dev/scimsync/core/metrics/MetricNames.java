@@ -29,12 +29,20 @@ public final class MetricNames {
     /** now − WorkOS created_at of each applied event: the figure the dashboard shows. */
     public static final String SYNC_LAG = "scim_sync.sync.lag";
 
+    // verify (drift check)
+    /** Drift checks run, tagged with {@link #TAG_RESULT} in_sync, drift or failed. */
+    public static final String VERIFY_RUNS = "scim_sync.verify.runs";
+    /** Entities found different in the last drift check of an organization, tagged with {@link #TAG_TYPE}. */
+    public static final String VERIFY_DRIFT = "scim_sync.verify.drift";
+
     // common tags
     public static final String TAG_STAGE = "stage";
     public static final String TAG_TYPE = "type";
     public static final String TAG_TABLE = "table";
     public static final String TAG_STATUS = "status";
     public static final String TAG_OPERATION = "operation";
+    public static final String TAG_RESULT = "result";
+    public static final String TAG_ORGANIZATION = "organization";
 
     private MetricNames() {
     }
