@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.scimsync.core.config.ConfigReader;
 import dev.scimsync.runtime.ScimSyncRuntime;
@@ -37,7 +38,9 @@ abstract class StageCommand implements Callable<Integer> {
                 .with("SCIM_SYNC_DATA_DIR", dataDir, "--data-dir");
         ScimSyncRuntime runtime = ScimSyncRuntime.start(reader, stages());
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread hook = new Thread(() -> {
+            stopping.set(true);
             System.err.println("stopping scim-sync…");
             runtime.close();
             stopped.countDown();
@@ -45,15 +48,26 @@ abstract class StageCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         runtime.printBanner(System.out);
         while (!stopped.await(5, TimeUnit.SECONDS)) {
-            Throwable failure = runtime.failure();
-            if (failure != null) {
+            // while Ctrl-C closes the stages one by one, a stage already closed is not a failure
+            Throwable failure = stopping.get() ? null : runtime.failure();
+            if (failure != null && removeHook(hook)) {
                 System.err.println("scim-sync: a stage stopped: " + failure.getMessage());
-                Runtime.getRuntime().removeShutdownHook(hook);
                 runtime.close();
                 return ExitCodes.FAILED;
             }
-            tick(runtime, System.out);
+            if (!stopping.get()) {
+                tick(runtime, System.out);
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** False when the JVM is already shutting down (Ctrl-C came first): then the hook closes everything. */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            return false;
+        }
     }
 }
