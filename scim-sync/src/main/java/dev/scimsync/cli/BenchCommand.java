@@ -32,6 +32,7 @@ import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.runtime.MachineInfo;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
+import dev.scimsync.verify.DriftReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,6 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     /** WorkOS's documented general limit: 6,000 requests per 60 s; an Events API page holds at most 100. */
     private static final double WORKOS_REQUESTS_PER_SECOND = 6_000 / 60.0;
     private static final int EVENTS_PER_PAGE = 100;
+    private static final double USER_REQUESTS_PER_SECOND = 4;
 
     @Option(names = "--users", defaultValue = "20000", description = "directory users (default ${DEFAULT-VALUE})")
     int users;
@@ -67,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-rate-limits", description = "turn the emulator's WorkOS rate limits off")
     boolean noRateLimits;
+
+    @Option(names = "--verify", description = "then run the drift check of the organization and report its time "
+            + "against WorkOS's floor for listing the users (4 requests/s per directory, 100 users a request)")
+    boolean verify;
 
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "give up when the database is not complete by then (ISO-8601, default ${DEFAULT-VALUE})")
@@ -157,11 +163,29 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / COPY", pipeline / copy);
                 out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / WorkOS floor", pipeline / floor);
                 out.flush();
+                if (verify) {
+                    verify(runtime, directory.organizationId(), out);
+                }
             }
         } finally {
             deleteRecursively(dataDir);
         }
         return ExitCodes.OK;
+    }
+
+    /** The drift check of the seeded organization, timed against the floor of listing its users. */
+    private void verify(ScimSyncRuntime runtime, String organizationId, PrintWriter out) throws Exception {
+        long started = System.nanoTime();
+        DriftReport report = runtime.verifier().verify(organizationId).orElseThrow();
+        double took = seconds(started);
+        // one request per page of 100 users, the first at once, then at WorkOS's 4 per second
+        double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
+        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "drift check: scan WorkOS + compare with the database", took);
+        out.printf(Locale.ROOT, "%-52s %10d%n", "  WorkOS requests", report.workosRequests());
+        out.printf(Locale.ROOT, "%-52s %10s%n", "  result", report.inSync() ? "in sync" : "DRIFT");
+        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
+        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "drift check / WorkOS floor", took / floor);
+        out.flush();
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {

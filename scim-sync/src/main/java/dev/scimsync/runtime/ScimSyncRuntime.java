@@ -261,6 +261,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         return database;
     }
 
+    /** The drift check, when this process runs both the poller and the writer; null otherwise. */
+    public Verifier verifier() {
+        return verifier;
+    }
+
     /** A stage that stopped on its own, e.g. the poller after WorkOS refused the key; null if none. */
     public Throwable failure() {
         if (poller != null && poller.failure() != null) {

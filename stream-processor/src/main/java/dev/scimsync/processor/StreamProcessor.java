@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,14 @@ public final class StreamProcessor implements AutoCloseable {
         });
         this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of(MetricNames.TAG_STAGE, DeadLetters.STAGE)));
         this.streamsMetrics.bindTo(registry);
+    }
+
+    /**
+     * Observes every restoration of a store from its changelog (after a crash, a move of a task, or state that was
+     * wiped). Must be called before {@link #start()}; one listener at a time.
+     */
+    public void setRestoreListener(StateRestoreListener listener) {
+        streams.setGlobalStateRestoreListener(listener);
     }
 
     public void start() {
