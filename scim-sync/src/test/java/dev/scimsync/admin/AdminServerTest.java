@@ -45,6 +45,15 @@ class AdminServerTest {
     }
 
     @Test
+    void shouldSayWhereTheDriftCheckRuns_WhenThisProcessCannotRunIt() throws Exception {
+        HttpResponse<String> notHere = get("/api/organizations/org_1/verify", "sst_right");
+
+        assertThat(notHere.statusCode()).isEqualTo(501);
+        assertThat(notHere.body()).contains("scim-sync run");
+        assertThat(get("/api/organizations/org_1/verify", "sst_wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void shouldSayWhyWhenAStageHasNoDatabase_AndHideInternalErrors() throws Exception {
         status.failWith = new UnsupportedOperationException("this stage has no organization database");
         HttpResponse<String> notHere = get("/api/organizations", "sst_right");

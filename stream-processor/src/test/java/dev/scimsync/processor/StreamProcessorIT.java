@@ -1,11 +1,16 @@
 package dev.scimsync.processor;
 
+import static dev.scimsync.processor.fixtures.EventBuilder.T0;
+import static dev.scimsync.processor.fixtures.GroupEventBuilder.aGroupEvent;
+import static dev.scimsync.processor.fixtures.MembershipEventBuilder.aMembershipEvent;
+import static dev.scimsync.processor.fixtures.UserEventBuilder.aUserEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +157,92 @@ class StreamProcessorIT {
                 assertThat(registry.find(MetricNames.EVENTS_APPLIED).counters().stream()
                         .mapToDouble(c -> c.count()).sum()).isGreaterThan(3000);
                 assertThat(registry.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("kafka."));
+            }
+        }
+    }
+
+    /**
+     * A processor closed cleanly and started again on the same state directory finds every store's checkpoint:
+     * under exactly-once a store without one would be treated as corrupted, and every store of every task wiped
+     * and restored from its changelog on each start. The ids the first run remembered still catch a re-delivery.
+     */
+    @Test
+    void shouldRestoreNothing_WhenRestartedOnItsStateAfterACleanClose() throws Exception {
+        String prefix = SharedKafka.uniquePrefix("processor-restart");
+        Topics topics = new Topics(prefix);
+        createTopics(topics);
+        List<String> organizations = List.of("org_01RESTART_A", "org_01RESTART_B", "org_01RESTART_C",
+                "org_01RESTART_D", "org_01RESTART_E", "org_01RESTART_F");
+        List<EventEnvelope> feed = new ArrayList<>();
+        for (String org : organizations) {
+            feed.add(aGroupEvent().created().inOrganization(org).forGroup("directory_group_1").at(T0).build());
+            for (int u = 1; u <= 10; u++) {
+                Instant at = T0.plusSeconds(u);
+                feed.add(aUserEvent().created().inOrganization(org).forUser("directory_user_" + u).at(at).build());
+                feed.add(aMembershipEvent().added().inOrganization(org).ofUser("directory_user_" + u)
+                        .inGroup("directory_group_1").at(at.plusMillis(500)).build());
+            }
+            feed.add(aUserEvent().deleted().inOrganization(org).forUser("directory_user_1").at(T0.plusSeconds(20))
+                    .build());
+        }
+        long appliedPerOrganization = feed.size() / organizations.size();
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of(
+                "SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers(),
+                "SCIM_SYNC_TOPIC_PREFIX", prefix,
+                "SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor",
+                "SCIM_SYNC_PROCESSOR_STATE_DIR", stateDir.toString(),
+                "SCIM_SYNC_PROCESSOR_REPLICATION_FACTOR", "1")));
+
+        try (StateTopics state = new StateTopics(topics)) {
+            produce(topics, feed);
+            try (StreamProcessor first = new StreamProcessor(config, new SimpleMeterRegistry())) {
+                first.start();
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    state.poll();
+                    assertThat(state.status.keySet()).containsExactlyInAnyOrderElementsOf(organizations);
+                    assertThat(state.status.values()).allSatisfy(
+                            s -> assertThat(s.appliedEvents()).isEqualTo(appliedPerOrganization));
+                });
+            }
+
+            AtomicLong restored = new AtomicLong();
+            List<String> restorations = new CopyOnWriteArrayList<>();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (StreamProcessor second = new StreamProcessor(config, registry)) {
+                second.setRestoreListener(new StateRestoreListener() {
+                    @Override
+                    public void onRestoreStart(TopicPartition partition, String store, long startingOffset,
+                                               long endingOffset) {
+                        restorations.add(store + " " + partition + " from " + startingOffset + " to " + endingOffset);
+                    }
+
+                    @Override
+                    public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset,
+                                                long numRestored) {
+                        restored.addAndGet(numRestored);
+                    }
+
+                    @Override
+                    public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+                    }
+                });
+                second.start();
+                // a re-delivery of an event the first run applied, then a new event of the same organization
+                String org = organizations.get(0);
+                produce(topics, List.of(feed.get(1), aUserEvent().created().inOrganization(org)
+                        .forUser("directory_user_new").at(T0.plusSeconds(60)).build()));
+
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    state.poll();
+                    assertThat(state.members).containsKey(org + "/directory_user_new");
+                    assertThat(state.status.get(org).appliedEvents()).isEqualTo(appliedPerOrganization + 1);
+                    assertThat(second.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                });
+                assertThat(restored.get()).as("records restored from changelogs after a clean restart: %s",
+                        restorations).isZero();
+                assertThat(registry.find(MetricNames.EVENTS_DUPLICATE).counters().stream()
+                        .mapToDouble(c -> c.count()).sum()).as("the re-delivery, caught by the ids of the first run")
+                        .isEqualTo(1.0);
             }
         }
     }
