@@ -20,6 +20,8 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.serde.Json;
+import dev.scimsync.poller.resync.ResyncInProgressException;
+import dev.scimsync.resync.ResyncService;
 import dev.scimsync.verify.DriftReport;
 import dev.scimsync.verify.Verifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,35 +35,39 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/status$");
     private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/verify$");
+    private static final Pattern ORG_RESYNC = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/resync$");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final AdminToken token;
     private final StatusSource status;
     private final Verifier verifier;
+    private final ResyncService resyncs;
     private final PrometheusMeterRegistry metrics;
 
     private AdminServer(HttpServer server, ExecutorService executor, AdminToken token, StatusSource status,
-                        Verifier verifier, PrometheusMeterRegistry metrics) {
+                        Verifier verifier, ResyncService resyncs, PrometheusMeterRegistry metrics) {
         this.server = server;
         this.executor = executor;
         this.token = token;
         this.status = status;
         this.verifier = verifier;
+        this.resyncs = resyncs;
         this.metrics = metrics;
     }
 
     /** An admin API without the drift check. */
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status,
                                     PrometheusMeterRegistry metrics) {
-        return start(host, port, token, status, null, metrics);
+        return start(host, port, token, status, null, null, metrics);
     }
 
     /**
      * @param verifier the drift check, or {@code null} where this process lacks WorkOS or the database
+     * @param resyncs  resyncs, or {@code null} where this process does not run the poller
      */
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status, Verifier verifier,
-                                    PrometheusMeterRegistry metrics) {
+                                    ResyncService resyncs, PrometheusMeterRegistry metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
             ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -70,7 +76,7 @@ public final class AdminServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
-            AdminServer admin = new AdminServer(server, executor, token, status, verifier, metrics);
+            AdminServer admin = new AdminServer(server, executor, token, status, verifier, resyncs, metrics);
             server.createContext("/", admin::handle);
             server.start();
             return admin;
@@ -104,7 +110,8 @@ public final class AdminServer implements AutoCloseable {
 
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        if (!exchange.getRequestMethod().equals("GET")) {
+        boolean post = exchange.getRequestMethod().equals("POST");
+        if (!exchange.getRequestMethod().equals("GET") && !(post && ORG_RESYNC.matcher(path).matches())) {
             json(exchange, 405, Map.of("error", "method not allowed"));
             return;
         }
@@ -140,6 +147,11 @@ public final class AdminServer implements AutoCloseable {
             }
             return;
         }
+        Matcher resync = ORG_RESYNC.matcher(path);
+        if (resync.matches()) {
+            resync(exchange, resync.group(1));
+            return;
+        }
         Matcher verify = ORG_VERIFY.matcher(path);
         if (verify.matches()) {
             verify(exchange, verify.group(1));
@@ -166,6 +178,46 @@ public final class AdminServer implements AutoCloseable {
             LOG.warn("{}", e.getMessage());
             json(exchange, 502, Map.of("error", e.getMessage()));
         }
+    }
+
+    private void resync(HttpExchange exchange, String organizationId) throws IOException {
+        if (resyncs == null) {
+            json(exchange, 501, Map.of("error", "resyncs run where the poller runs: ask the instance that runs "
+                    + "`scim-sync run` or `scim-sync poller`"));
+            return;
+        }
+        if (exchange.getRequestMethod().equals("GET")) {
+            Optional<Map<String, Object>> progress = resyncs.progress(organizationId);
+            if (progress.isPresent()) {
+                json(exchange, 200, progress.get());
+            } else {
+                json(exchange, 404, Map.of("error", "no resync of " + organizationId + " was asked of this instance"));
+            }
+            return;
+        }
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        try {
+            json(exchange, 202, resyncs.start(organizationId, query.get("scope"),
+                    Boolean.parseBoolean(query.get("dry_run")), Boolean.parseBoolean(query.get("force"))));
+        } catch (IllegalArgumentException e) {
+            json(exchange, 400, Map.of("error", e.getMessage()));
+        } catch (ResyncInProgressException e) {
+            json(exchange, 409, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "true" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
     }
 
     private void ready(HttpExchange exchange) throws IOException {

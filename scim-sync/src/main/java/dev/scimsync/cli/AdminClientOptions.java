@@ -63,12 +63,22 @@ final class AdminClientOptions {
 
     /** GET a JSON document from the admin API, waiting up to {@code timeout} for the answer. */
     JsonNode get(String path, Duration timeout) {
+        return send("GET", path, timeout);
+    }
+
+    /** POST (no body) to the admin API; the answer's JSON document. */
+    JsonNode post(String path) {
+        return send("POST", path, Duration.ofSeconds(30));
+    }
+
+    private JsonNode send(String method, String path, Duration timeout) {
         String target = baseUrl() + path;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target))
                     .timeout(timeout)
                     .header("Authorization", "Bearer " + token())
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Accept", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 401) {
                 throw new AdminApiException("the admin API at " + baseUrl() + " refused the token "
                         + "(check SCIM_SYNC_ADMIN_TOKEN)");

@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int INFRASTRUCTURE = 4;
     /** {@code verify} found the database different from the directory in WorkOS. */
     public static final int DRIFT = 5;
+    /** {@code resync}: the safeguard held the sweep (it would remove too many members); nothing was removed. */
+    public static final int HELD = 6;
 
     private ExitCodes() {
     }

@@ -35,6 +35,8 @@ import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.poller.PollerSettings;
 import dev.scimsync.poller.directory.DirectoryScanner;
 import dev.scimsync.poller.directory.SdkDirectoryApi;
+import dev.scimsync.poller.resync.ResyncPublisher;
+import dev.scimsync.poller.resync.Resyncer;
 import dev.scimsync.poller.workos.SdkEventsApi;
 import dev.scimsync.poller.workos.WorkosClients;
 import dev.scimsync.poller.workos.WorkosRetry;
@@ -43,6 +45,8 @@ import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
 import dev.scimsync.writer.WriterConfig;
+import dev.scimsync.resync.ResyncService;
+import dev.scimsync.resync.ResyncSettings;
 import dev.scimsync.verify.Verifier;
 import dev.scimsync.verify.VerifySettings;
 import dev.scimsync.writer.query.OrganizationQueries;
@@ -75,6 +79,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private StreamProcessor processor;
     private Database database;
     private Verifier verifier;
+    private ResyncService resyncs;
     private Path dataDir;
 
     private ScimSyncRuntime() {
@@ -113,6 +118,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
         Duration verifyTimeout = reader.get(VerifySettings.TIMEOUT);
         Duration verifySettle = reader.get(VerifySettings.SETTLE);
         Integer scanUserRequestsPerSecond = reader.get(PollerSettings.SCAN_USER_REQUESTS_PER_SECOND);
+        Integer maxRemovalPercent = reader.get(ResyncSettings.MAX_REMOVAL_PERCENT);
+        Integer maxRemovalCount = reader.get(ResyncSettings.MAX_REMOVAL_COUNT);
         reader.throwIfInvalid();
         LOG.info("effective configuration:\n{}", reader.describe(CommonSettings.ALL).stripTrailing());
 
@@ -164,10 +171,15 @@ public final class ScimSyncRuntime implements AutoCloseable {
             poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC()).start();
             started.add(poller);
             checks.put("poller", () -> poller.state() != EventsPoller.State.FAILED);
+            DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
+                    new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
+                    scanUserRequestsPerSecond);
+            Resyncer resyncer = new Resyncer(scanner, () -> new ResyncPublisher(effective.bootstrapServers(),
+                    effective.topics(), effective.transactionalId() + "-resync"), Clock.systemUTC());
+            started.add(resyncer);
+            resyncs = new ResyncService(resyncer, database == null ? null : new OrganizationQueries(database.dataSource()),
+                    maxRemovalPercent, maxRemovalCount);
             if (verifies) {
-                DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
-                        new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
-                        scanUserRequestsPerSecond);
                 verifier = new Verifier(scanner, new OrganizationQueries(database.dataSource()), Clock.systemUTC(),
                         verifyTimeout, verifySettle, registry);
                 started.add(verifier);
@@ -182,7 +194,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         adminToken = AdminToken.resolve(configuredToken, dataDir);
         tokenStored = configuredToken == null;
         tokenGenerated = tokenStored && !hadStoredToken;
-        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, verifier, registry);
+        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, verifier, resyncs, registry);
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
     }

@@ -1,0 +1,134 @@
+package dev.scimsync.poller.resync;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.log.Redact;
+import dev.scimsync.poller.directory.DirectoryScanner;
+import dev.scimsync.poller.directory.OrganizationScan;
+
+/**
+ * Runs resyncs in the background, one at a time per process: scan the organization in WorkOS (paced to its
+ * rate limits), then publish the snapshot between begin/end markers in one transaction; the stream
+ * processor applies the items and sweeps what the snapshot lacks (within the safeguard). What a resync is
+ * doing before its begin marker reaches the processor is kept here ({@link #inFlight}).
+ */
+public final class Resyncer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Resyncer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What this process knows of a resync it was asked for. */
+    public record Progress(String resyncId, String organizationId, String scope, boolean dryRun, String phase,
+                           Instant startedAt, Instant finishedAt, Integer records, String error) {
+    }
+
+    private final DirectoryScanner scanner;
+    private final Supplier<ResyncPublisher> publishers;
+    private final Clock clock;
+    private final ExecutorService executor;
+    private final Map<String, Progress> byOrganization = new ConcurrentHashMap<>();
+
+    /**
+     * @param publishers a new publisher per resync (its transactional id fences a crashed predecessor)
+     */
+    public Resyncer(DirectoryScanner scanner, Supplier<ResyncPublisher> publishers, Clock clock) {
+        this.scanner = scanner;
+        this.publishers = publishers;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "resync");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Queues a resync and returns its id at once.
+     *
+     * @throws ResyncInProgressException when this organization already has one queued or scanning
+     */
+    public synchronized Progress start(ResyncRequest request) {
+        Progress current = byOrganization.get(request.organizationId());
+        if (current != null && current.finishedAt() == null) {
+            throw new ResyncInProgressException("organization " + request.organizationId() + " already has resync "
+                    + current.resyncId() + " " + current.phase());
+        }
+        String id = newId(clock.instant());
+        Progress queued = new Progress(id, request.organizationId(), request.scope().wireValue(), request.dryRun(),
+                "queued", clock.instant(), null, null, null);
+        byOrganization.put(request.organizationId(), queued);
+        executor.submit(() -> run(id, request));
+        LOG.info("resync {} of {} queued (scope {}, dry run {}, force {})", id, request.organizationId(),
+                request.scope().wireValue(), request.dryRun(), request.force());
+        return queued;
+    }
+
+    /** The last resync this process was asked for, for the organization. */
+    public Optional<Progress> inFlight(String organizationId) {
+        return Optional.ofNullable(byOrganization.get(organizationId));
+    }
+
+    private void run(String id, ResyncRequest request) {
+        String org = request.organizationId();
+        Instant started = clock.instant();
+        try {
+            update(org, id, "scanning", null, null);
+            OrganizationScan scan = scanner.scan(org);
+            List<EventEnvelope> records = ResyncEvents.build(id, request, scan, started, clock.instant());
+            update(org, id, "publishing", records.size(), null);
+            try (ResyncPublisher publisher = publishers.get()) {
+                publisher.publish(records);
+            }
+            finish(org, id, "published", records.size(), null);
+            LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id, org,
+                    records.size(), scan.took().toMillis(), scan.requests());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finish(org, id, "failed", null, "interrupted (scim-sync is stopping)");
+        } catch (RuntimeException e) {
+            String reason = Redact.emailsIn(String.valueOf(e.getMessage()));
+            LOG.warn("resync {} of {} failed: {}", id, org, reason);
+            finish(org, id, "failed", null, reason);
+        }
+    }
+
+    private void update(String org, String id, String phase, Integer records, String error) {
+        byOrganization.computeIfPresent(org, (k, p) -> p.resyncId().equals(id)
+                ? new Progress(id, org, p.scope(), p.dryRun(), phase, p.startedAt(), null, records, error) : p);
+    }
+
+    private void finish(String org, String id, String phase, Integer records, String error) {
+        Instant now = clock.instant();
+        byOrganization.computeIfPresent(org, (k, p) -> p.resyncId().equals(id)
+                ? new Progress(id, org, p.scope(), p.dryRun(), phase, p.startedAt(), now, records, error) : p);
+    }
+
+    /** {@code resync_} + time (sortable) + randomness. */
+    static String newId(Instant now) {
+        return String.format(Locale.ROOT, "resync_%013d%06x", now.toEpochMilli(), RANDOM.nextInt(1 << 24));
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
