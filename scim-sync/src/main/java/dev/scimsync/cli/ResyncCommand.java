@@ -118,13 +118,8 @@ final class ResyncCommand implements Callable<Integer> {
         String state = status.path("last_resync_state").asText();
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "resync %s: %s%n", id, state));
         JsonNode sweep = status.path("last_resync_sweep");
-        if (sweep.isObject()) {
-            String verb = state.equals("completed") ? "removed" : "would remove";
-            text.append(String.format(Locale.ROOT, "  %s %d members, %d groups, %d memberships%n", verb,
-                    sweep.path("members").asLong(), sweep.path("groups").asLong(), sweep.path("memberships").asLong()));
-            if (sweep.hasNonNull("note")) {
-                text.append("  ").append(sweep.path("note").asText()).append('\n');
-            }
+        if (sweep.hasNonNull("note")) {
+            text.append("  ").append(sweep.path("note").asText()).append('\n');
         }
         text.append(String.format(Locale.ROOT, "  now in the database: %d members, %d groups, %d memberships",
                 status.path("members").asLong(), status.path("groups").asLong(), status.path("memberships").asLong()));

@@ -94,6 +94,14 @@ final class DatabaseStatusSource implements StatusSource {
         out.put("last_resync_id", org.lastResyncId());
         out.put("last_resync_state", org.lastResyncState());
         out.put("last_resync_at", org.lastResyncAt());
+        if (org.lastResyncNote() != null || org.lastResyncRemoved() != null) {
+            Map<String, Object> sweep = new LinkedHashMap<>();
+            sweep.put("scope", org.lastResyncScope());
+            sweep.put("dry_run", org.lastResyncDryRun());
+            sweep.put("members", org.lastResyncRemoved());
+            sweep.put("note", org.lastResyncNote());
+            out.put("last_resync_sweep", sweep);
+        }
         out.put("primary_owner_member_id", org.primaryOwnerMemberId());
         out.put("max_removal_percent", org.maxRemovalPercent());
         out.put("max_removal_count", org.maxRemovalCount());

@@ -7,6 +7,7 @@ import static dev.scimsync.writer.Fixtures.aStatus;
 import static dev.scimsync.writer.Fixtures.counting;
 import static dev.scimsync.writer.Fixtures.t;
 import static dev.scimsync.writer.Fixtures.withAppliedEvents;
+import static dev.scimsync.writer.Fixtures.withOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.core.model.ResyncOutcome;
 import dev.scimsync.core.topic.Topics;
 import dev.scimsync.testkit.SharedPostgres;
 import dev.scimsync.writer.apply.BatchFailedException;
@@ -314,7 +316,8 @@ class BatchWriterIT {
         log.member(aMember(ORG, "u1").at(2).build());
         log.status(aStatus(ORG, 2, 1, 0, 0, "resync_1", "running"));
         writeNew();
-        log.status(aStatus(ORG, 3, 1, 0, 0, "resync_1", "completed"));
+        log.status(withOutcome(aStatus(ORG, 3, 1, 0, 0, "resync_1", "completed"),
+                new ResyncOutcome("members", false, 2, 0, 3, 3, "removed 2 members")));
         writeNew();
         log.status(aStatus(ORG, 2, 1, 0, 0, "resync_1", "running")); // stale status (fewer applied events): ignored
         writeNew();
@@ -326,6 +329,8 @@ class BatchWriterIT {
         assertThat(status.lastResyncState()).isEqualTo("completed");
         assertThat(db.scalar("SELECT state FROM sync_runs WHERE id = 'resync_1'")).isEqualTo("completed");
         assertThat(db.scalar("SELECT finished_at IS NOT NULL FROM sync_runs WHERE id = 'resync_1'")).isEqualTo(true);
+        assertThat(db.scalar("SELECT scope || ' ' || dry_run || ' ' || removed || ' ' || note FROM sync_runs "
+                + "WHERE id = 'resync_1'")).isEqualTo("members false 2 removed 2 members");
         assertThat(new OrganizationQueries(db.dataSource()).list()).singleElement()
                 .satisfies(o -> assertThat(o.id()).isEqualTo(ORG));
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.ResyncOutcome;
 import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.Json;
@@ -44,6 +45,12 @@ final class Fixtures {
                               String resyncId, String resyncState) {
         return new SyncStatus(organizationId, eventId(eventNumber), t(eventNumber), t(eventNumber).plusMillis(300),
                 members, groups, memberships, resyncId, resyncState, eventNumber, BASE);
+    }
+
+    /** The same status with the outcome of its resync's sweep. */
+    static SyncStatus withOutcome(SyncStatus s, ResyncOutcome outcome) {
+        return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), s.appliedEvents(), s.countingSince(), outcome);
     }
 
     /** The same status with another count of applied events (the order of status records). */

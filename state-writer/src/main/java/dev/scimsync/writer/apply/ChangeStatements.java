@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.ResyncOutcome;
 import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.writer.db.PostgresDialect;
 
@@ -128,6 +129,16 @@ final class ChangeStatements {
         ps.setLong(6, s.members());
         ps.setLong(7, s.groups());
         ps.setLong(8, s.memberships());
+        ResyncOutcome outcome = s.resyncOutcome();
+        ps.setString(9, outcome == null ? null : outcome.scope());
+        if (outcome == null) {
+            ps.setNull(10, Types.BOOLEAN);
+            ps.setNull(11, Types.BIGINT);
+        } else {
+            ps.setBoolean(10, outcome.dryRun());
+            ps.setLong(11, outcome.members());
+        }
+        ps.setString(12, outcome == null ? null : outcome.note());
     }
 
     static void setTime(PreparedStatement ps, int index, Instant instant) throws SQLException {

@@ -318,13 +318,17 @@ public final class PostgresDialect {
     /**
      * A resync seen on the status topic. A finished run (any state but running or held) is never changed
      * again, so replaying old statuses cannot reopen it. Parameters: id, organization_id, state, started_at,
-     * finished_at, members, groups, memberships.
+     * finished_at, members, groups, memberships, scope, dry_run, removed, note (the last four from the sweep's
+     * outcome, null while the resync runs; a NULL keeps what the row has).
      */
     public String upsertResyncRun() {
-        return "INSERT INTO sync_runs AS t (id, organization_id, kind, state, started_at, finished_at, members, groups, memberships) "
-                + "VALUES (?, ?, 'resync', ?, ?, ?, ?, ?, ?) "
+        return "INSERT INTO sync_runs AS t (id, organization_id, kind, state, started_at, finished_at, members, groups, "
+                + "memberships, scope, dry_run, removed, note) "
+                + "VALUES (?, ?, 'resync', ?, ?, ?, ?, ?, ?, ?, COALESCE(?, false), ?, ?) "
                 + "ON CONFLICT (id) DO UPDATE SET state = excluded.state, finished_at = excluded.finished_at, "
-                + "members = excluded.members, groups = excluded.groups, memberships = excluded.memberships "
+                + "members = excluded.members, groups = excluded.groups, memberships = excluded.memberships, "
+                + "scope = COALESCE(excluded.scope, t.scope), dry_run = excluded.dry_run OR t.dry_run, "
+                + "removed = COALESCE(excluded.removed, t.removed), note = COALESCE(excluded.note, t.note) "
                 + "WHERE t.state IN ('running', 'held') AND t.state IS DISTINCT FROM excluded.state";
     }
 

@@ -22,8 +22,9 @@ public final class OrganizationQueries {
     static final String STATUS = "SELECT o.id, o.name, o.provisioning_mode, o.primary_owner_member_id, o.max_removal_percent, "
             + "o.max_removal_count, COALESCE(s.members, 0), COALESCE(s.groups, 0), COALESCE(s.memberships, 0), "
             + "s.processor_members, s.processor_groups, s.processor_memberships, s.last_event_id, s.last_event_created_at, "
-            + "s.last_applied_at, s.last_resync_id, s.last_resync_state, s.last_resync_at "
-            + "FROM organizations o LEFT JOIN sync_status s ON s.organization_id = o.id WHERE o.id = ?";
+            + "s.last_applied_at, s.last_resync_id, s.last_resync_state, s.last_resync_at, r.scope, r.dry_run, r.removed, r.note "
+            + "FROM organizations o LEFT JOIN sync_status s ON s.organization_id = o.id "
+            + "LEFT JOIN sync_runs r ON r.id = s.last_resync_id WHERE o.id = ?";
 
     static final String PRESENT_MEMBERS = "SELECT directory_user_id, directory_id, email, first_name, last_name, state "
             + "FROM members WHERE organization_id = ? AND directory_user_id IS NOT NULL AND removed_at IS NULL";
@@ -68,7 +69,8 @@ public final class OrganizationQueries {
                         (Integer) rs.getObject(6, Integer.class), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                         rs.getObject(10, Long.class), rs.getObject(11, Long.class), rs.getObject(12, Long.class),
                         rs.getString(13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17),
-                        instant(rs, 18)));
+                        instant(rs, 18), rs.getString(19), rs.getObject(20, Boolean.class), rs.getObject(21, Long.class),
+                        rs.getString(22)));
             }
         }
     }

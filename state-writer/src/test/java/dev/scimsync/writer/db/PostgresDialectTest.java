@@ -129,7 +129,7 @@ class PostgresDialectTest {
         assertThat(placeholders(dialect.addMembership())).isEqualTo(6);
         assertThat(placeholders(dialect.removeMembership())).isEqualTo(6);
         assertThat(placeholders(dialect.upsertProcessorStatus())).isEqualTo(12);
-        assertThat(placeholders(dialect.upsertResyncRun())).isEqualTo(8);
+        assertThat(placeholders(dialect.upsertResyncRun())).isEqualTo(12);
         assertThat(placeholders(dialect.ensureOrganization())).isEqualTo(3);
         assertThat(placeholders(dialect.advanceOffset())).isEqualTo(5);
         assertThat(placeholders(dialect.insertOffset())).isEqualTo(4);

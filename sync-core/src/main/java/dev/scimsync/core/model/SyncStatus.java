@@ -21,6 +21,7 @@ import java.time.Instant;
  *                           a new application id or lost processor state starts a new count, which must not
  *                           look older than the last one; status records order by ({@code countingSince},
  *                           {@code appliedEvents}). Nullable in records written before it existed.
+ * @param resyncOutcome      what the sweep of {@code resyncId} did or would do, once that resync ended; nullable
  */
 public record SyncStatus(
         String organizationId,
@@ -33,5 +34,14 @@ public record SyncStatus(
         String resyncId,
         String resyncState,
         long appliedEvents,
-        Instant countingSince) {
+        Instant countingSince,
+        ResyncOutcome resyncOutcome) {
+
+    /** A status without a resync outcome. */
+    public SyncStatus(String organizationId, String lastEventId, Instant lastEventCreatedAt, Instant lastAppliedAt,
+                      long members, long groups, long memberships, String resyncId, String resyncState,
+                      long appliedEvents, Instant countingSince) {
+        this(organizationId, lastEventId, lastEventCreatedAt, lastAppliedAt, members, groups, memberships, resyncId,
+                resyncState, appliedEvents, countingSince, null);
+    }
 }
