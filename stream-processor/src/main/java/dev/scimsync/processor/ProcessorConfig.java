@@ -24,9 +24,9 @@ import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
  * @param topics             every topic name, under the configured prefix
  * @param applicationId      Kafka Streams application id
  * @param stateDir           where RocksDB keeps the stores
- * @param dedupRetention     how long event ids are remembered
+ * @param dedupRetention     how long event ids are remembered, from the newest {@code created_at} seen
  * @param tombstoneRetention how long removed entities keep their version in the stores
- * @param purgeInterval      how often expired removals are purged
+ * @param purgeInterval      how often expired removals and event ids are purged
  * @param commitInterval     Kafka Streams commit interval
  * @param threads            stream threads
  * @param replicationFactor  of the internal topics; -1 = broker default
@@ -76,8 +76,11 @@ public record ProcessorConfig(
         BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
         reader.check(replication == null || replication != 0, ProcessorSettings.REPLICATION_FACTOR.name(),
                 "expected -1 (broker default) or at least 1, got 0");
+        reader.check(dedup == null || dedup.toMillis() >= 1, ProcessorSettings.DEDUP_RETENTION.name(),
+                "must be at least 1 ms");
         // the purge drops removal records once their tombstone retention is up: a longer interval would keep
-        // them up to twice as long as configured (the dedup store expires on its own and is not purged)
+        // them up to twice as long as configured. The dedup retention may be shorter than the interval: the
+        // lookup itself ignores event ids past it, the purge only deletes them from the store
         reader.check(tombstones == null || purge == null || purge.compareTo(tombstones) <= 0,
                 ProcessorSettings.PURGE_INTERVAL.name(), "must not be longer than "
                         + ProcessorSettings.TOMBSTONE_RETENTION.name());

@@ -20,7 +20,7 @@ public final class ProcessorSettings {
                     + " update cannot bring it back (ISO-8601)");
     public static final Setting<java.time.Duration> PURGE_INTERVAL = Setting.duration(
             "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H",
-            "how often expired removal records are purged from the stores (ISO-8601)");
+            "how often expired removal records and event ids are purged from the stores (ISO-8601)");
     public static final Setting<java.time.Duration> COMMIT_INTERVAL = Setting.duration(
             "SCIM_SYNC_PROCESSOR_COMMIT_INTERVAL", "PT0.5S",
             "Kafka Streams commit interval, also how often each changed organization's status is emitted: with"

@@ -15,7 +15,7 @@ import dev.scimsync.processor.state.StateStores;
  *
  * <pre>
  * events ──▶ apply-directory-events ──▶ members, groups, memberships, status
- *            (dedup, members, groups, memberships, memberships-by-member, removals, directory-removals,
+ *            (dedup-ids, members, groups, memberships, memberships-by-member, removals, directory-removals,
  *             status, pending-status stores)
  * </pre>
  *
@@ -40,9 +40,9 @@ public final class ProcessorTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, topics.events().keySerde().deserializer(),
                 topics.events().valueSerde().deserializer(), topics.events().name());
-        topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.tombstoneRetention(),
-                config.purgeInterval(), config.commitInterval(), metrics), SOURCE);
-        for (StoreBuilder<?> store : StateStores.builders(config.dedupRetention())) {
+        topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
+                config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), metrics), SOURCE);
+        for (StoreBuilder<?> store : StateStores.builders()) {
             topology.addStateStore(store, APPLY);
         }
         sink(topology, DirectoryStateProcessor.MEMBERS_SINK, topics.members());

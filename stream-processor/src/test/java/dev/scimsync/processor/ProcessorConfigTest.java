@@ -76,10 +76,19 @@ class ProcessorConfigTest {
     }
 
     @Test
-    void shouldAcceptADedupRetentionShorterThanThePurgeInterval_SinceTheDedupStoreIsNotPurged() {
+    void shouldAcceptADedupRetentionShorterThanThePurgeInterval_SinceTheLookupIgnoresExpiredIdsItself() {
         ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of(
                 "SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "PT1M", "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H")));
 
         assertThat(config.dedupRetention()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void shouldRejectADedupRetentionShorterThanOneMillisecond() {
+        ConfigReader reader = ConfigReader.from(Map.of("SCIM_SYNC_PROCESSOR_DEDUP_RETENTION", "PT0.0005S"));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(reader))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(1))
+                .hasMessageContaining("SCIM_SYNC_PROCESSOR_DEDUP_RETENTION");
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -162,17 +164,29 @@ class StreamProcessorIT {
     }
 
     /**
-     * A processor closed cleanly and started again on the same state directory finds every store's checkpoint:
-     * under exactly-once a store without one would be treated as corrupted, and every store of every task wiped
-     * and restored from its changelog on each start. The ids the first run remembered still catch a re-delivery.
+     * A processor closed cleanly and started again on the same state directory and application id finds every
+     * store's committed offsets. Under exactly-once a store without them (while its task directory is not empty)
+     * makes Kafka Streams treat the task as corrupted: it wipes the task's directory and restores every store of the
+     * task from its changelog, on every start. The dedup window store had none whenever it held no record: here the
+     * task of the partition without organizations (as when the events topic has more partitions than
+     * organizations); in production also every task whose dedup changelog the broker had already deleted by time
+     * while its other stores kept their state. The ids the first run remembered still catch a re-delivery.
      */
     @Test
-    void shouldRestoreNothing_WhenRestartedOnItsStateAfterACleanClose() throws Exception {
+    void shouldNeitherWipeNorRestoreAnyTask_WhenRestartedOnItsStateAfterACleanClose() throws Exception {
         String prefix = SharedKafka.uniquePrefix("processor-restart");
         Topics topics = new Topics(prefix);
         createTopics(topics);
-        List<String> organizations = List.of("org_01RESTART_A", "org_01RESTART_B", "org_01RESTART_C",
-                "org_01RESTART_D", "org_01RESTART_E", "org_01RESTART_F");
+        // two organizations on each partition but partition 0, which has none
+        List<String> organizations = new ArrayList<>();
+        int[] perPartition = new int[PARTITIONS];
+        for (int i = 0; organizations.size() < 2 * (PARTITIONS - 1); i++) {
+            String org = "org_01RESTART" + i;
+            int partition = OrganizationPartitioning.partitionOf(org, PARTITIONS);
+            if (partition != 0 && perPartition[partition]++ < 2) {
+                organizations.add(org);
+            }
+        }
         List<EventEnvelope> feed = new ArrayList<>();
         for (String org : organizations) {
             feed.add(aGroupEvent().created().inOrganization(org).forGroup("directory_group_1").at(T0).build());
@@ -186,10 +200,11 @@ class StreamProcessorIT {
                     .build());
         }
         long appliedPerOrganization = feed.size() / organizations.size();
+        String applicationId = prefix + "processor";
         ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of(
                 "SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers(),
                 "SCIM_SYNC_TOPIC_PREFIX", prefix,
-                "SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor",
+                "SCIM_SYNC_PROCESSOR_APPLICATION_ID", applicationId,
                 "SCIM_SYNC_PROCESSOR_STATE_DIR", stateDir.toString(),
                 "SCIM_SYNC_PROCESSOR_REPLICATION_FACTOR", "1")));
 
@@ -204,6 +219,14 @@ class StreamProcessorIT {
                             s -> assertThat(s.appliedEvents()).isEqualTo(appliedPerOrganization));
                 });
             }
+            // a wipe deletes the task's directory, and with it this file
+            List<Path> markers = new ArrayList<>();
+            try (Stream<Path> tasks = Files.list(stateDir.resolve(applicationId))) {
+                for (Path task : tasks.filter(d -> d.getFileName().toString().matches("\\d+_\\d+")).toList()) {
+                    markers.add(Files.createFile(task.resolve("not-wiped")));
+                }
+            }
+            assertThat(markers).hasSize(PARTITIONS);
 
             AtomicLong restored = new AtomicLong();
             List<String> restorations = new CopyOnWriteArrayList<>();
@@ -213,7 +236,7 @@ class StreamProcessorIT {
                     @Override
                     public void onRestoreStart(TopicPartition partition, String store, long startingOffset,
                                                long endingOffset) {
-                        restorations.add(store + " " + partition + " from " + startingOffset + " to " + endingOffset);
+                        restorations.add(partition + " from " + startingOffset + " to " + endingOffset);
                     }
 
                     @Override
@@ -238,8 +261,9 @@ class StreamProcessorIT {
                     assertThat(state.status.get(org).appliedEvents()).isEqualTo(appliedPerOrganization + 1);
                     assertThat(second.state()).isEqualTo(KafkaStreams.State.RUNNING);
                 });
-                assertThat(restored.get()).as("records restored from changelogs after a clean restart: %s",
-                        restorations).isZero();
+                assertThat(markers).as("task directories wiped as corrupted by the restart").allMatch(Files::exists);
+                assertThat(restored.get()).as("records restored from changelogs by the restart: %s", restorations)
+                        .isZero();
                 assertThat(registry.find(MetricNames.EVENTS_DUPLICATE).counters().stream()
                         .mapToDouble(c -> c.count()).sum()).as("the re-delivery, caught by the ids of the first run")
                         .isEqualTo(1.0);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +40,14 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     public static final String MEMBERSHIPS_SINK = "memberships-sink";
     public static final String STATUS_SINK = "status-sink";
 
+    /**
+     * At most this many expired event ids are deleted by one punctuation (a few milliseconds of work, one
+     * changelog record each), so that a backlog (the ids of an initial load, all expiring together) does not hold
+     * the stream thread and its transaction. While one is left, the deletion goes on every status interval.
+     */
+    public static final int MAX_FORGOTTEN_IDS_PER_PUNCTUATION = 1_000;
+
+    private final Duration dedupRetention;
     private final Duration tombstoneRetention;
     private final Duration purgeInterval;
     private final Duration statusInterval;
@@ -51,13 +60,18 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private KeyValueStore<String, SyncStatus> status;
     private KeyValueStore<String, String> pendingStatus;
     private long currentTimestamp;
+    /** The punctuator that goes on deleting expired event ids while a backlog is left; null while none is. */
+    private Cancellable forgettingBacklog;
 
     /**
+     * @param dedupRetention how long event ids are remembered, from the newest created_at seen
+     * @param purgeInterval  how often expired removals and event ids are purged
      * @param statusInterval how often the status of each organization that changed is emitted (the commit
      *                       interval: one status per organization per transaction)
      */
-    public DirectoryStateProcessor(Duration tombstoneRetention, Duration purgeInterval, Duration statusInterval,
-                                   ProcessorMetrics metrics) {
+    public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
+                                   Duration statusInterval, ProcessorMetrics metrics) {
+        this.dedupRetention = dedupRetention;
         this.tombstoneRetention = tombstoneRetention;
         this.purgeInterval = purgeInterval;
         this.statusInterval = statusInterval;
@@ -67,7 +81,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.dedup = new EventDeduplicator(context.getStateStore(StateStores.DEDUP));
+        this.dedup = new EventDeduplicator(context.getStateStore(StateStores.DEDUP), dedupRetention);
         Removals removals = new Removals(context.getStateStore(StateStores.REMOVALS), tombstoneRetention,
                 context::currentSystemTimeMs);
         this.stores = new EntityStores(context.getStateStore(StateStores.MEMBERS),
@@ -77,7 +91,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         this.rules = new DirectoryRules(stores);
         this.status = context.getStateStore(StateStores.STATUS);
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
-        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpiredRemovals);
+        this.forgettingBacklog = null;
+        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
         context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME, this::emitPendingStatus);
     }
 
@@ -131,9 +146,26 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
     }
 
-    private void purgeExpiredRemovals(long now) {
+    private void purgeExpired(long now) {
         for (Removals.Expired expired : stores.removals().expiredAt(now)) {
             stores.purge(expired);
+        }
+        forgetExpiredIds(now);
+    }
+
+    /**
+     * Deletes a bounded batch of expired event ids; while a full batch suggests more are left, a punctuator every
+     * status interval goes on until one is not full. Which ids are live does not depend on it (the lookup checks the
+     * retention itself): it only bounds the store.
+     */
+    private void forgetExpiredIds(long now) {
+        boolean backlog = dedup.forgetExpired(MAX_FORGOTTEN_IDS_PER_PUNCTUATION) == MAX_FORGOTTEN_IDS_PER_PUNCTUATION;
+        if (backlog && forgettingBacklog == null) {
+            forgettingBacklog = context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME,
+                    this::forgetExpiredIds);
+        } else if (!backlog && forgettingBacklog != null) {
+            forgettingBacklog.cancel();
+            forgettingBacklog = null;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.scimsync.processor.state;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serde;
@@ -23,8 +22,12 @@ import dev.scimsync.core.serde.JsonSerde;
  */
 public final class StateStores {
 
-    /** Event id → event type, windowed by the event's created_at: dropped whole segments bound its size. */
-    public static final String DEDUP = "dedup";
+    /**
+     * created_at millis (19 digits)/event id → event type: the ids remembered for dedup, oldest first, so that the
+     * expired ones are one range scan (see {@link dev.scimsync.processor.dedup.EventDeduplicator}). Not named
+     * {@code dedup}: that store was a window store, whose changelog holds windowed keys.
+     */
+    public static final String DEDUP = "dedup-ids";
     /** org/user → member with version; removed members stay (removed=true) until purged. */
     public static final String MEMBERS = "members";
     /** org/group → group with version; removed groups stay until purged. */
@@ -59,11 +62,9 @@ public final class StateStores {
      * about once per key (dedup, memberships, the membership index, removal expiries): a cache would only add its
      * own bookkeeping and evictions.
      */
-    public static List<StoreBuilder<?>> builders(Duration dedupRetention) {
+    public static List<StoreBuilder<?>> builders() {
         return List.of(
-                Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(DEDUP, dedupRetention, Duration.ofMillis(1), false),
-                        Serdes.String(), Serdes.String()),
+                store(DEDUP, Serdes.String()),
                 store(MEMBERS, JsonSerde.of(Member.class)),
                 cached(store(GROUPS, JsonSerde.of(Group.class))),
                 store(MEMBERSHIPS, JsonSerde.of(Membership.class)),
