@@ -121,7 +121,7 @@ class ResyncerIT {
     }
 
     @Test
-    void shouldReportAFailedScan_AndPublishNothing() {
+    void shouldReportAFailedScan_AndAbortTheResyncItBegan() {
         String org = admin.createOrganization("Locked out");
         admin.createDirectory(org, "Okta");
         resyncer.close();
@@ -135,7 +135,13 @@ class ResyncerIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> resyncer.inFlight(org).orElseThrow().phase().equals("failed"));
         assertThat(resyncer.inFlight(org).orElseThrow().error()).contains("WORKOS_API_KEY").doesNotContain("sk_test_wrong");
-        assertThat(TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.events().name())).isEmpty();
+        // the begin marker went out before the scan; the aborted end marker tells the processor to forget it
+        List<EventEnvelope> published = TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.events().name())
+                .stream().map(ResyncerIT::envelope).toList();
+        assertThat(published).extracting(EventEnvelope::eventType)
+                .containsExactly(EventTypes.RESYNC_BEGIN, EventTypes.RESYNC_END);
+        assertThat(published.get(1).data().path("aborted").asBoolean()).isTrue();
+        assertThat(published.get(1).data().path("reason").asText()).contains("WORKOS_API_KEY");
     }
 
     private static EventEnvelope envelope(ConsumerRecord<byte[], byte[]> record) {

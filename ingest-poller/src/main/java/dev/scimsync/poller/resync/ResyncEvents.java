@@ -16,9 +16,9 @@ import dev.scimsync.core.serde.Json;
 import dev.scimsync.poller.directory.OrganizationScan;
 
 /**
- * Turns a scan into the records of one resync on the events topic: a begin marker, one item per user, group
- * and membership in scope, and an end marker. Items carry the WorkOS objects as listed; every record's
- * {@code created_at} is the time the scan began, so any live event WorkOS created after that wins over
+ * The records of one resync on the events topic: a begin marker (before the scan), then one item per user,
+ * group and membership in scope and an end marker (after it). Items carry the WorkOS objects as listed; every
+ * record's {@code created_at} is the time the scan began, so any live event WorkOS created after that wins over
  * the snapshot (the processor orders memberships by it), while the snapshot wins over older events.
  * Pure: the same scan gives the same records.
  */
@@ -27,36 +27,44 @@ public final class ResyncEvents {
     private ResyncEvents() {
     }
 
-    public static List<EventEnvelope> build(String resyncId, ResyncRequest request, OrganizationScan scan,
-                                            Instant scanStartedAt, Instant ingestedAt) {
-        String org = request.organizationId();
-        List<EventEnvelope> records = new ArrayList<>();
-        int[] sequence = {0};
+    /**
+     * The begin marker, published (and committed) before the scan starts: every live event WorkOS creates after
+     * that is published behind it, so the processor sees which entities changed while the scan ran.
+     */
+    public static EventEnvelope begin(String resyncId, ResyncRequest request, Instant scanStartedAt,
+                                      Instant ingestedAt) {
         ObjectNode begin = Json.MAPPER.createObjectNode()
                 .put("resync_id", resyncId)
-                .put("organization_id", org)
+                .put("organization_id", request.organizationId())
                 .put("scope", request.scope().wireValue())
                 .put("dry_run", request.dryRun())
                 .put("force", request.force())
                 .put("max_removal_percent", request.maxRemovalPercent())
                 .put("max_removal_count", request.maxRemovalCount())
                 .put("scan_started_at", scanStartedAt.toString());
-        begin.set("directories", Json.MAPPER.valueToTree(scan.directoryIds()));
-        records.add(envelope(resyncId, sequence, EventTypes.RESYNC_BEGIN, org, begin, scanStartedAt, ingestedAt));
+        return envelope(resyncId, 0, EventTypes.RESYNC_BEGIN, request.organizationId(), begin, scanStartedAt,
+                ingestedAt);
+    }
 
+    /** The snapshot's items in scope and the end marker, for one transaction after the scan. */
+    public static List<EventEnvelope> snapshot(String resyncId, ResyncRequest request, OrganizationScan scan,
+                                               Instant scanStartedAt, Instant ingestedAt) {
+        String org = request.organizationId();
+        List<EventEnvelope> records = new ArrayList<>();
+        int sequence = 1;
         int users = 0;
         int groups = 0;
         int memberships = 0;
         if (request.scope().groups()) {
             for (JsonNode group : scan.groups()) {
-                records.add(envelope(resyncId, sequence, EventTypes.RESYNC_GROUP, org, group, scanStartedAt,
+                records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_GROUP, org, group, scanStartedAt,
                         ingestedAt));
                 groups++;
             }
         }
         if (request.scope().members()) {
             for (JsonNode user : scan.users()) {
-                records.add(envelope(resyncId, sequence, EventTypes.RESYNC_USER, org, withoutGroups(user),
+                records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_USER, org, withoutGroups(user),
                         scanStartedAt, ingestedAt));
                 users++;
             }
@@ -72,8 +80,8 @@ public final class ResyncEvents {
                     pair.put("directory_id", user.path("directory_id").asText(null));
                     pair.set("user", withoutGroups(user));
                     pair.set("group", group);
-                    records.add(envelope(resyncId, sequence, EventTypes.RESYNC_MEMBERSHIP, org, pair, scanStartedAt,
-                            ingestedAt));
+                    records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_MEMBERSHIP, org, pair,
+                            scanStartedAt, ingestedAt));
                     memberships++;
                 }
             }
@@ -84,8 +92,20 @@ public final class ResyncEvents {
                 .put("users", users)
                 .put("groups", groups)
                 .put("memberships", memberships);
+        end.set("directories", Json.MAPPER.valueToTree(scan.directoryIds()));
         records.add(envelope(resyncId, sequence, EventTypes.RESYNC_END, org, end, scanStartedAt, ingestedAt));
         return records;
+    }
+
+    /** The end marker of a resync whose scan failed: the processor forgets it and sweeps nothing. */
+    public static EventEnvelope aborted(String resyncId, String organizationId, String reason, Instant scanStartedAt,
+                                        Instant ingestedAt) {
+        ObjectNode end = Json.MAPPER.createObjectNode()
+                .put("resync_id", resyncId)
+                .put("organization_id", organizationId)
+                .put("aborted", true)
+                .put("reason", reason);
+        return envelope(resyncId, 99_999_999, EventTypes.RESYNC_END, organizationId, end, scanStartedAt, ingestedAt);
     }
 
     private static JsonNode withoutGroups(JsonNode user) {
@@ -97,9 +117,9 @@ public final class ResyncEvents {
         return copy;
     }
 
-    private static EventEnvelope envelope(String resyncId, int[] sequence, String type, String org, JsonNode data,
+    private static EventEnvelope envelope(String resyncId, int sequence, String type, String org, JsonNode data,
                                           Instant createdAt, Instant ingestedAt) {
-        String id = resyncId + "_" + String.format("%08d", sequence[0]++);
+        String id = resyncId + "_" + String.format("%08d", sequence);
         ObjectNode event = Json.MAPPER.createObjectNode()
                 .put("object", "event")
                 .put("id", id)

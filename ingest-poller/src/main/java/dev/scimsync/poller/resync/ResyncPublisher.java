@@ -14,10 +14,10 @@ import dev.scimsync.core.topic.Topic;
 import dev.scimsync.core.topic.Topics;
 
 /**
- * Publishes one resync — begin marker, items, end marker — in ONE Kafka transaction: the processor sees all
- * of it or none, so a resync that dies half-way never sweeps on a partial snapshot. The scan is done before
- * the transaction begins, so the transaction (which holds back read_committed readers of its partition) lasts
- * only as long as the sends.
+ * Publishes the records of a resync, each call in ONE Kafka transaction: the begin marker alone (before the
+ * scan), then the whole snapshot with the end marker, so the processor never sweeps on a partial snapshot. The
+ * scan runs between the two, outside any transaction, so a transaction (which holds back read_committed readers
+ * of its partition) lasts only as long as its sends.
  */
 public final class ResyncPublisher implements AutoCloseable {
 
@@ -43,7 +43,7 @@ public final class ResyncPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    /** All records of one resync, atomically; on failure nothing of it is visible and the exception is rethrown. */
+    /** {@code records} atomically; on failure nothing of them is visible and the exception is rethrown. */
     public void publish(List<EventEnvelope> records) {
         producer.beginTransaction();
         try {

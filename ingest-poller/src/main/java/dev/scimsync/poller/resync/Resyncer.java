@@ -21,10 +21,11 @@ import dev.scimsync.poller.directory.DirectoryScanner;
 import dev.scimsync.poller.directory.OrganizationScan;
 
 /**
- * Runs resyncs in the background, one at a time per process: scan the organization in WorkOS (paced to its
- * rate limits), then publish the snapshot between begin/end markers in one transaction; the stream
- * processor applies the items and sweeps what the snapshot lacks (within the safeguard). What a resync is
- * doing before its begin marker reaches the processor is kept here ({@link #inFlight}).
+ * Runs resyncs in the background, one at a time per process: publish the begin marker, scan the organization in
+ * WorkOS (paced to its rate limits), then publish the snapshot and the end marker in one transaction — or, when
+ * the scan fails, an aborted end marker. The stream processor applies the items and sweeps what the snapshot
+ * lacks (within the safeguard). What a resync is doing before its markers reach the processor is kept here
+ * ({@link #inFlight}).
  */
 public final class Resyncer implements AutoCloseable {
 
@@ -85,25 +86,43 @@ public final class Resyncer implements AutoCloseable {
     private void run(String id, ResyncRequest request) {
         String org = request.organizationId();
         Instant started = clock.instant();
-        try {
-            update(org, id, "scanning", null, null);
-            OrganizationScan scan = scanner.scan(org);
-            List<EventEnvelope> records = ResyncEvents.build(id, request, scan, started, clock.instant());
-            update(org, id, "publishing", records.size(), null);
-            try (ResyncPublisher publisher = publishers.get()) {
+        boolean begun = false;
+        try (ResyncPublisher publisher = publishers.get()) {
+            try {
+                publisher.publish(List.of(ResyncEvents.begin(id, request, started, clock.instant())));
+                begun = true;
+                update(org, id, "scanning", null, null);
+                OrganizationScan scan = scanner.scan(org);
+                List<EventEnvelope> records = ResyncEvents.snapshot(id, request, scan, started, clock.instant());
+                update(org, id, "publishing", records.size(), null);
                 publisher.publish(records);
+                finish(org, id, "published", records.size() + 1, null);
+                LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id,
+                        org, records.size() + 1, scan.took().toMillis(), scan.requests());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(publisher, begun, org, id, started, "interrupted (scim-sync is stopping)");
+            } catch (RuntimeException e) {
+                fail(publisher, begun, org, id, started, Redact.emailsIn(String.valueOf(e.getMessage())));
             }
-            finish(org, id, "published", records.size(), null);
-            LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id, org,
-                    records.size(), scan.took().toMillis(), scan.requests());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finish(org, id, "failed", null, "interrupted (scim-sync is stopping)");
         } catch (RuntimeException e) {
-            String reason = Redact.emailsIn(String.valueOf(e.getMessage()));
-            LOG.warn("resync {} of {} failed: {}", id, org, reason);
-            finish(org, id, "failed", null, reason);
+            // the publisher could not even start (Kafka unreachable)
+            finish(org, id, "failed", null, Redact.emailsIn(String.valueOf(e.getMessage())));
         }
+    }
+
+    /** Ends a begun resync with an aborted end marker (best effort), so the processor stops tracking it. */
+    private void fail(ResyncPublisher publisher, boolean begun, String org, String id, Instant started, String reason) {
+        LOG.warn("resync {} of {} failed: {}", id, org, reason);
+        if (begun) {
+            try {
+                publisher.publish(List.of(ResyncEvents.aborted(id, org, reason, started, clock.instant())));
+            } catch (RuntimeException e) {
+                LOG.warn("resync {} of {}: the abort marker could not be published either ({}); the next resync of "
+                        + "the organization replaces it", id, org, e.getMessage());
+            }
+        }
+        finish(org, id, "failed", null, reason);
     }
 
     private void update(String org, String id, String phase, Integer records, String error) {
