@@ -58,9 +58,25 @@ public sealed interface DirectoryChange {
     }
 
     /**
-     * An event that changes no entity: dsync.activated, the resync begin/end markers (their sweep hooks in
-     * here), event types this version does not know.
+     * The begin marker of a resync, committed before its scan started: from here on, what events touch in the
+     * organization counts as seen by the resync.
+     *
+     * @param scope members, groups or both
      */
+    record ResyncBegin(String eventId, Instant eventCreatedAt, String organizationId, String resyncId, String scope,
+                       boolean dryRun, boolean force, int maxRemovalPercent, int maxRemovalCount,
+                       Instant scanStartedAt) implements DirectoryChange {
+    }
+
+    /**
+     * The end marker of a resync, after its whole snapshot: sweep what it did not see; or, aborted (the scan
+     * failed), forget the resync.
+     */
+    record ResyncEnd(String eventId, Instant eventCreatedAt, String organizationId, String resyncId, boolean aborted,
+                     String reason) implements DirectoryChange {
+    }
+
+    /** An event that changes no entity: dsync.activated, event types this version does not know. */
     record NoChange(String eventId, Instant eventCreatedAt, String eventType) implements DirectoryChange {
     }
 }

@@ -101,6 +101,20 @@ public final class EventParser {
                 return new DirectoryChange.RemoveDirectory(eventId, createdAt, org, p.requiredText(data, "id"),
                         eventVersion);
             }
+            case EventTypes.RESYNC_BEGIN -> {
+                String scope = p.requiredText(data, "scope");
+                if (!scope.equals("members") && !scope.equals("groups") && !scope.equals("both")) {
+                    throw p.invalid("scope must be members, groups or both, not " + scope);
+                }
+                return new DirectoryChange.ResyncBegin(eventId, createdAt, org, p.requiredText(data, "resync_id"),
+                        scope, data.path("dry_run").asBoolean(false), data.path("force").asBoolean(false),
+                        data.path("max_removal_percent").asInt(100), data.path("max_removal_count").asInt(Integer.MAX_VALUE),
+                        p.requiredTime(data, "scan_started_at"));
+            }
+            case EventTypes.RESYNC_END -> {
+                return new DirectoryChange.ResyncEnd(eventId, createdAt, org, p.requiredText(data, "resync_id"),
+                        data.path("aborted").asBoolean(false), text(data, "reason"));
+            }
             default -> {
                 return new DirectoryChange.NoChange(eventId, createdAt, type);
             }

@@ -18,6 +18,7 @@ import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.ResyncOutcome;
 import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.processor.dedup.EventDeduplicator;
 import dev.scimsync.processor.event.DirectoryChange;
@@ -57,6 +58,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private EventDeduplicator dedup;
     private EntityStores stores;
     private DirectoryRules rules;
+    private ResyncSweeper resyncs;
     private KeyValueStore<String, SyncStatus> status;
     private KeyValueStore<String, String> pendingStatus;
     private long currentTimestamp;
@@ -89,6 +91,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 context.getStateStore(StateStores.MEMBERSHIPS_BY_MEMBER),
                 context.getStateStore(StateStores.DIRECTORY_REMOVALS), removals, new Emitter());
         this.rules = new DirectoryRules(stores);
+        this.resyncs = new ResyncSweeper(context.getStateStore(StateStores.RESYNCS),
+                context.getStateStore(StateStores.RESYNC_SEEN), stores, rules);
         this.status = context.getStateStore(StateStores.STATUS);
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         this.forgettingBacklog = null;
@@ -106,14 +110,49 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         currentTimestamp = record.timestamp();
         Changes changes = stores.begin();
-        rules.apply(change);
-        if (changes.any()) {
-            updateStatus(envelope.organizationId(), change, changes);
+        String org = envelope.organizationId();
+        if (change instanceof DirectoryChange.ResyncBegin begin) {
+            resyncs.begin(begin);
+            updateResyncStatus(org, begin.resyncId(), "running", null, changes);
             metrics.applied(envelope.eventType());
-        } else if (!(change instanceof DirectoryChange.NoChange)) {
-            metrics.stale(envelope.eventType());
+        } else if (change instanceof DirectoryChange.ResyncEnd end) {
+            ResyncSweeper.Ended ended = resyncs.end(end, changes);
+            if (ended != null) {
+                updateResyncStatus(org, ended.resyncId(), ended.state(), ended.outcome(), changes);
+                metrics.applied(envelope.eventType());
+            } else {
+                metrics.stale(envelope.eventType());
+            }
+        } else {
+            rules.apply(change);
+            resyncs.touched(org, change);
+            if (changes.any()) {
+                updateStatus(org, change, changes);
+                metrics.applied(envelope.eventType());
+            } else if (!(change instanceof DirectoryChange.NoChange)) {
+                metrics.stale(envelope.eventType());
+            }
         }
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+    }
+
+    /**
+     * A resync's state in the organization's status: the last event applied stays the last WorkOS event (markers
+     * are not WorkOS events), the counts move by what a sweep removed, and the applied-events count moves so that
+     * the writer takes this status as the newer one.
+     */
+    private void updateResyncStatus(String org, String resyncId, String state, ResyncOutcome outcome,
+                                    Changes changes) {
+        SyncStatus previous = status.get(org);
+        SyncStatus next = previous == null
+                ? new SyncStatus(org, null, null, null, changes.membersDelta(), changes.groupsDelta(),
+                        changes.membershipsDelta(), resyncId, state, 1, now(), outcome)
+                : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
+                        previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
+                        previous.memberships() + changes.membershipsDelta(), resyncId, state,
+                        previous.appliedEvents() + 1, previous.countingSince(), outcome);
+        status.put(org, next);
+        pendingStatus.put(org, "");
     }
 
     /**
@@ -129,7 +168,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 : new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(),
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
-                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince());
+                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
+                        previous.resyncOutcome());
         status.put(org, next);
         pendingStatus.put(org, "");
     }

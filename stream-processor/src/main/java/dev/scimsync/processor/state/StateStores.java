@@ -48,8 +48,13 @@ public final class StateStores {
     /** org → "" for every organization whose status changed since it was last emitted (at most once a commit). */
     public static final String PENDING_STATUS = "pending-status";
 
+    /** org → the resync between its begin and end markers (see {@link ResyncSweeper}). */
+    public static final String RESYNCS = "resyncs";
+    /** resync id|kind|entity key → "" for every member (m), group (g), membership (s) the open resync saw. */
+    public static final String RESYNC_SEEN = "resync-seen";
+
     public static final List<String> ALL = List.of(DEDUP, MEMBERS, GROUPS, MEMBERSHIPS, MEMBERSHIPS_BY_MEMBER, REMOVALS,
-            DIRECTORY_REMOVALS, STATUS, PENDING_STATUS);
+            DIRECTORY_REMOVALS, STATUS, PENDING_STATUS, RESYNCS, RESYNC_SEEN);
 
     private StateStores() {
     }
@@ -72,7 +77,9 @@ public final class StateStores {
                 store(REMOVALS, JsonSerde.of(Version.class)),
                 cached(store(DIRECTORY_REMOVALS, JsonSerde.of(Version.class))),
                 cached(store(STATUS, JsonSerde.of(SyncStatus.class))),
-                cached(store(PENDING_STATUS, Serdes.String())));
+                cached(store(PENDING_STATUS, Serdes.String())),
+                cached(store(RESYNCS, JsonSerde.of(ActiveResync.class))),
+                store(RESYNC_SEEN, Serdes.String()));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

@@ -1,0 +1,231 @@
+package dev.scimsync.processor;
+
+import static dev.scimsync.processor.fixtures.EventBuilder.T0;
+import static dev.scimsync.processor.fixtures.GroupEventBuilder.aGroupEvent;
+import static dev.scimsync.processor.fixtures.MembershipEventBuilder.aMembershipEvent;
+import static dev.scimsync.processor.fixtures.UserEventBuilder.aUserEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.EventSource;
+import dev.scimsync.core.event.EventTypes;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.SyncStatus;
+import dev.scimsync.core.serde.Json;
+import dev.scimsync.processor.fixtures.CountingMetrics;
+import dev.scimsync.processor.fixtures.ProcessorHarness;
+import dev.scimsync.processor.state.StateStores;
+
+/** The mark-and-sweep of a resync between its begin and end markers, with its safeguard and dry run. */
+class ResyncSweepTest {
+
+    private static final String ORG = "org_01ACME";
+    private static final Instant SCAN = T0.plusSeconds(600);
+
+    @TempDir
+    Path stateDir;
+
+    private ProcessorHarness processor;
+
+    @BeforeEach
+    void start() {
+        processor = new ProcessorHarness(stateDir, Map.of(), new CountingMetrics());
+        // ten members, two groups, each member in group 1, members 0-4 also in group 2
+        for (int i = 0; i < 10; i++) {
+            processor.send(aUserEvent().created().forUser(user(i)).at(T0.plusSeconds(i)));
+        }
+        processor.send(aGroupEvent().created().forGroup("directory_group_1").at(T0.plusSeconds(20)),
+                aGroupEvent().created().forGroup("directory_group_2").at(T0.plusSeconds(21)));
+        for (int i = 0; i < 10; i++) {
+            processor.send(aMembershipEvent().added().ofUser(user(i)).inGroup("directory_group_1")
+                    .at(T0.plusSeconds(30 + i)));
+            if (i < 5) {
+                processor.send(aMembershipEvent().added().ofUser(user(i)).inGroup("directory_group_2")
+                        .at(T0.plusSeconds(40 + i)));
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        processor.close();
+    }
+
+    @Test
+    void shouldRemoveWhatTheSnapshotLacks_AndKeepWhatItListed() {
+        processor.send(begin("resync_1", "both", false, false, 50, 500));
+        // WorkOS lists members 0-7 (8 and 9 were deleted without events), group 1 only, and group 1's members 0-7
+        snapshot("resync_1", 8, true);
+        processor.send(end("resync_1"));
+
+        assertThat(present()).containsExactlyInAnyOrder(user(0), user(1), user(2), user(3), user(4), user(5), user(6),
+                user(7));
+        assertThat(processor.groupState().get(ORG + "/directory_group_2").removed()).isTrue();
+        assertThat(processor.membershipState().values().stream().filter(s -> !s.removed()).count()).isEqualTo(8);
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncId()).isEqualTo("resync_1");
+        assertThat(status.resyncState()).isEqualTo("completed");
+        assertThat(status.members()).isEqualTo(8);
+        assertThat(status.groups()).isEqualTo(1);
+        assertThat(status.memberships()).isEqualTo(8);
+        assertThat(status.resyncOutcome().members()).isEqualTo(2);
+        assertThat(status.resyncOutcome().groups()).isEqualTo(1);
+        // 9 and 8 in group 1, 0-4 in group 2 (with the group)
+        assertThat(status.resyncOutcome().memberships()).isEqualTo(7);
+        assertThat(status.resyncOutcome().note()).startsWith("removed 2 members, 1 groups, 7 memberships");
+        try (var seen = processor.<String>store(StateStores.RESYNC_SEEN).all()) {
+            assertThat(seen.hasNext()).as("the marks of an ended resync are forgotten").isFalse();
+        }
+        assertThat(processor.<Object>store(StateStores.RESYNCS).get(ORG)).isNull();
+    }
+
+    @Test
+    void shouldKeepWhatALiveEventTouchedDuringTheScan_EvenWhenTheSnapshotMissedIt() {
+        processor.send(begin("resync_1", "members", false, false, 50, 500));
+        snapshot("resync_1", 8, false);
+        // member 9 changed in the IdP while the scan ran (after its page was read): the snapshot lacks it
+        processor.send(aUserEvent().updated().forUser(user(9)).withFirstName("Renamed").at(SCAN.plusSeconds(3)));
+        processor.send(end("resync_1"));
+
+        assertThat(present()).contains(user(9)).doesNotContain(user(8));
+    }
+
+    @Test
+    void shouldHoldTheSweep_WhenItWouldRemoveMoreThanTheSafeguardAllows() {
+        processor.send(begin("resync_1", "members", false, false, 20, 500));
+        snapshot("resync_1", 7, false);
+        processor.send(end("resync_1"));
+
+        assertThat(present()).hasSize(10);
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("held");
+        assertThat(status.resyncOutcome().members()).isEqualTo(3);
+        assertThat(status.resyncOutcome().note()).contains("3 of 10 members present (30.0%)").contains("20% / 500");
+
+        // the same resync forced removes them
+        processor.send(begin("resync_2", "members", false, true, 20, 500));
+        snapshot("resync_2", 7, false);
+        processor.send(end("resync_2"));
+        assertThat(present()).hasSize(7);
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("completed");
+    }
+
+    @Test
+    void shouldHoldOnTheCountLimitToo() {
+        processor.send(begin("resync_1", "members", false, false, 100, 2));
+        snapshot("resync_1", 7, false);
+        processor.send(end("resync_1"));
+
+        assertThat(present()).hasSize(10);
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("held");
+    }
+
+    @Test
+    void shouldOnlyReportInADryRun() {
+        processor.send(begin("resync_1", "both", true, false, 100, 500));
+        snapshot("resync_1", 6, true);
+        processor.send(end("resync_1"));
+
+        assertThat(present()).hasSize(10);
+        assertThat(processor.groupState().get(ORG + "/directory_group_2").removed()).isFalse();
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("previewed");
+        assertThat(status.resyncOutcome().dryRun()).isTrue();
+        assertThat(status.resyncOutcome().note()).startsWith("dry run: would remove 4 members, 1 groups");
+    }
+
+    @Test
+    void shouldSweepNothing_WhenTheResyncWasAbortedOrAnotherReplacedIt() {
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
+        processor.send(aborted("resync_1"));
+        assertThat(present()).hasSize(10);
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("failed");
+
+        // an end marker for a resync a newer begin replaced changes nothing
+        processor.send(begin("resync_2", "members", false, false, 100, 500));
+        processor.send(begin("resync_3", "members", false, false, 100, 500));
+        snapshot("resync_3", 10, false);
+        processor.send(end("resync_2"));
+        assertThat(present()).hasSize(10);
+        processor.send(end("resync_3"));
+        assertThat(present()).hasSize(10);
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncId()).isEqualTo("resync_3");
+    }
+
+    @Test
+    void shouldNotLetAnOlderLiveUpdateBringASweptMemberBack() {
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
+        snapshot("resync_1", 9, false);
+        processor.send(end("resync_1"));
+        assertThat(present()).doesNotContain(user(9));
+
+        // an update WorkOS made before the scan, delivered late
+        processor.send(aUserEvent().updated().forUser(user(9)).withFirstName("Late").at(T0.plusSeconds(100)));
+        assertThat(present()).doesNotContain(user(9));
+    }
+
+    /** Items for members 0..users-1 and, with groups, group 1 and its memberships of those members. */
+    private void snapshot(String resyncId, int users, boolean groups) {
+        int sequence = 1;
+        if (groups) {
+            processor.send(aGroupEvent().fromResync().forGroup("directory_group_1").updatedAt(T0.plusSeconds(20))
+                    .withEventId(resyncId + "_" + sequence++).at(SCAN));
+        }
+        for (int i = 0; i < users; i++) {
+            processor.send(aUserEvent().fromResync().forUser(user(i)).updatedAt(T0.plusSeconds(i))
+                    .withEventId(resyncId + "_" + sequence++).at(SCAN));
+        }
+        if (groups) {
+            for (int i = 0; i < users; i++) {
+                processor.send(aMembershipEvent().fromResync().ofUser(user(i)).inGroup("directory_group_1")
+                        .withEventId(resyncId + "_" + sequence++).at(SCAN));
+            }
+        }
+    }
+
+    private java.util.List<String> present() {
+        return processor.memberState().values().stream().filter(m -> !m.removed()).map(Member::directoryUserId)
+                .toList();
+    }
+
+    private static String user(int i) {
+        return "directory_user_" + i;
+    }
+
+    private static EventEnvelope begin(String resyncId, String scope, boolean dryRun, boolean force, int percent,
+                                       int count) {
+        ObjectNode data = Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG)
+                .put("scope", scope).put("dry_run", dryRun).put("force", force).put("max_removal_percent", percent)
+                .put("max_removal_count", count).put("scan_started_at", SCAN.toString());
+        return marker(resyncId + "_0", EventTypes.RESYNC_BEGIN, data);
+    }
+
+    private static EventEnvelope end(String resyncId) {
+        return marker(resyncId + "_end", EventTypes.RESYNC_END,
+                Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG));
+    }
+
+    private static EventEnvelope aborted(String resyncId) {
+        return marker(resyncId + "_end", EventTypes.RESYNC_END, Json.MAPPER.createObjectNode()
+                .put("resync_id", resyncId).put("organization_id", ORG).put("aborted", true).put("reason", "HTTP 401"));
+    }
+
+    private static EventEnvelope marker(String id, String type, ObjectNode data) {
+        ObjectNode event = Json.MAPPER.createObjectNode().put("object", "event").put("id", id).put("event", type)
+                .put("created_at", SCAN.toString());
+        event.set("data", data);
+        return new EventEnvelope(ORG, id, type, SCAN, EventSource.RESYNC, id.substring(0, id.lastIndexOf('_')),
+                SCAN.plusSeconds(1), event);
+    }
+}
