@@ -27,6 +27,7 @@ import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
 import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.emulator.model.DirectorySnapshot;
 import dev.scimsync.emulator.model.SeedResult;
 import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.runtime.MachineInfo;
@@ -73,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "then run the drift check of the organization and report its time "
             + "against WorkOS's floor for listing the users (4 requests/s per directory, 100 users a request)")
     boolean verify;
+
+    @Option(names = "--resync", description = "then drop 1% of the users in the emulator without events, resync the "
+            + "organization and report the time until the database holds the directory again, against WorkOS's floor "
+            + "for listing the users")
+    boolean resync;
 
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "give up when the database is not complete by then (ISO-8601, default ${DEFAULT-VALUE})")
@@ -166,6 +172,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (verify) {
                     verify(runtime, directory.organizationId(), out);
                 }
+                if (resync) {
+                    resync(runtime, admin, directory, seed, out);
+                }
             }
         } finally {
             deleteRecursively(dataDir);
@@ -185,6 +194,39 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-52s %10s%n", "  result", report.inSync() ? "in sync" : "DRIFT");
         out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
         out.printf(Locale.ROOT, "%-52s %9.2fx%n", "drift check / WorkOS floor", took / floor);
+        out.flush();
+    }
+
+    /** A resync after silent deletions, timed from the request to the database equal to the directory again. */
+    private void resync(ScimSyncRuntime runtime, EmulatorAdminClient admin, CreatedDirectory directory, SeedResult seed,
+                        PrintWriter out) throws Exception {
+        int dropped = Math.max(1, users / 100);
+        admin.drop(directory.id(), dropped, false);
+        DirectorySnapshot truth = admin.snapshot(directory.id());
+        DataSource db = runtime.database().dataSource();
+        long started = System.nanoTime();
+        String id = (String) runtime.resyncs().start(directory.organizationId(), "both", false, false).get("resync_id");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long[] counts = counts(db, directory.organizationId());
+            if (counts[0] == truth.users().size() && counts[1] == truth.groups().size()
+                    && counts[2] == truth.memberships().size()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("resync " + id + " did not bring the database to the directory within "
+                        + timeout + " (" + runtime.resyncs().progress(directory.organizationId()).orElse(null) + ")");
+            }
+            Thread.sleep(50);
+        }
+        double took = seconds(started);
+        double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
+        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "resync after " + dropped + " silent deletions: request to DB equal",
+                took);
+        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
+        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "resync / WorkOS floor", took / floor);
+        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "  the system replaced (1 minute per 100 members)",
+                seed.users() * 60.0 / 100);
         out.flush();
     }
 

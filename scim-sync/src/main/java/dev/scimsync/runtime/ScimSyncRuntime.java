@@ -273,6 +273,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         return database;
     }
 
+    /** Resyncs, when this process runs the poller; null otherwise. */
+    public ResyncService resyncs() {
+        return resyncs;
+    }
+
     /** The drift check, when this process runs both the poller and the writer; null otherwise. */
     public Verifier verifier() {
         return verifier;

@@ -245,6 +245,66 @@ class PipelineEndToEndIT {
                 .contains("scim_sync_verify_runs_total{result=\"in_sync\"} 1.0");
     }
 
+    @Test
+    void shouldResyncToTheDirectory_PreviewFirst_AndHoldAMassRemovalUntilForced() throws Exception {
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        CreatedDirectory acme = directory("Acme");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            users.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "r" + i + "@acme.test", "R", "N" + i, true));
+        }
+        for (int g = 0; g < 4; g++) {
+            idp.scimCreateGroup(acme.id(), acme.scimToken(), "Team " + g, users.subList(g * 10, g * 10 + 10));
+        }
+        awaitDatabaseEquals(acme);
+        String org = acme.organizationId();
+
+        // drift WorkOS never told us about: 3 deletions missed, 5 users and a group whose events expired
+        idp.drop(acme.id(), 3, false);
+        idp.seed(acme.id(), 5, 1, 1, false);
+
+        StringWriter preview = new StringWriter();
+        assertThat(resync(preview, "--org", org, "--dry-run")).isEqualTo(ExitCodes.OK);
+        assertThat(preview.toString()).contains("previewed").contains("would remove 3 members");
+        assertThat(rows("SELECT directory_user_id FROM members WHERE removed_at IS NULL AND organization_id = '" + org
+                + "'")).as("a dry run removes nothing").hasSize(40 + 5);
+
+        StringWriter done = new StringWriter();
+        assertThat(resync(done, "--org", org)).isEqualTo(ExitCodes.OK);
+        assertThat(done.toString()).contains("completed").contains("removed 3 members");
+        awaitDatabaseEquals(acme);
+        assertThat(verify(new StringWriter(), "--org", org)).isEqualTo(ExitCodes.OK);
+
+        // the safeguard: more removals than the organization allows are held until forced
+        execute("UPDATE organizations SET max_removal_count = 2 WHERE id = '" + org + "'");
+        idp.drop(acme.id(), 4, false);
+        StringWriter held = new StringWriter();
+        assertThat(resync(held, "--org", org)).isEqualTo(ExitCodes.HELD);
+        assertThat(held.toString()).contains("held").contains("4 members");
+        assertThat(rows("SELECT directory_user_id FROM members WHERE removed_at IS NULL AND organization_id = '" + org
+                + "'")).as("held: nothing removed").hasSize(42);
+
+        assertThat(resync(new StringWriter(), "--org", org, "--force")).isEqualTo(ExitCodes.OK);
+        awaitDatabaseEquals(acme);
+        assertThat(rows("SELECT string_agg(state || ':' || removed, ',' ORDER BY started_at) FROM sync_runs "
+                + "WHERE organization_id = '" + org + "'"))
+                .containsExactly(List.of("previewed:3,completed:3,held:4,completed:4"));
+    }
+
+    private int resync(StringWriter out, String... args) {
+        List<String> all = new ArrayList<>(List.of("resync", "--url", runtime.adminServer().url(), "--data-dir",
+                dataDir.toString(), "--timeout", "PT2M"));
+        all.addAll(List.of(args));
+        return ScimSyncCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+                .execute(all.toArray(String[]::new));
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private int verify(StringWriter out, String... args) {
         List<String> all = new ArrayList<>(List.of("verify", "--url", runtime.adminServer().url(), "--data-dir",
                 dataDir.toString()));
