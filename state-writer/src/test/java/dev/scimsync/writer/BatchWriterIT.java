@@ -618,13 +618,17 @@ class BatchWriterIT {
         log.member(aMember(ORG, "u1").at(2).build());
         log.member(aMember(ORG, "u1").at(3).removed().build());
         log.membership(aMembership(ORG, "g1", "u1").at(2).build());
+        // a resync's writes are rows written, but no sample of how far the sync trails WorkOS
+        log.member(aMember(ORG, "u2").fromResync(2).build());
+        log.member(aMember(ORG, "u3").at(2).build());
+        log.member(aMember(ORG, "u3").removed().fromResync(4).build());
         writeNew();
 
         assertThat(registry.counter(MetricNames.ROWS_WRITTEN, MetricNames.TAG_TABLE, "members",
-                MetricNames.TAG_OPERATION, "upsert").count()).isEqualTo(1.0);
+                MetricNames.TAG_OPERATION, "upsert").count()).isEqualTo(3.0);
         assertThat(registry.counter(MetricNames.ROWS_WRITTEN, MetricNames.TAG_TABLE, "members",
-                MetricNames.TAG_OPERATION, "remove").count()).isEqualTo(1.0);
-        assertThat(registry.get(MetricNames.SYNC_LAG).timer().count()).isEqualTo(3);
+                MetricNames.TAG_OPERATION, "remove").count()).isEqualTo(2.0);
+        assertThat(registry.get(MetricNames.SYNC_LAG).timer().count()).isEqualTo(4);
         assertThat(registry.get(MetricNames.BATCH_SIZE).summary().count()).isEqualTo(1);
         assertThat(registry.get(MetricNames.COMMIT_LATENCY).timer().count()).isEqualTo(1);
     }

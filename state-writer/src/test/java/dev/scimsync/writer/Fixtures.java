@@ -88,6 +88,12 @@ final class Fixtures {
             return this;
         }
 
+        /** As a resync made it: a snapshot item (event id "") or, removed, its sweep. */
+        MemberBuilder fromResync(long eventNumber) {
+            this.version = removed ? Version.sweep(t(eventNumber), "resync_1") : new Version(t(eventNumber), "");
+            return this;
+        }
+
         MemberBuilder withEmail(String value) {
             this.email = value;
             return this;

@@ -35,4 +35,12 @@ class VersionTest {
         assertThat(new Version(T1, "").isNewerThan(new Version(T1, "event_01"))).isFalse();
         assertThat(new Version(T1, "").isNewerThan(null)).isTrue();
     }
+
+    @Test
+    void shouldLetASweepWinTiesAgainstRealEvents_AndTellWorkosEventsApart() {
+        assertThat(Version.sweep(T1, "resync_1").isNewerThan(new Version(T1, "event_01ZZZZ"))).isTrue();
+        assertThat(new Version(T1, "event_01").fromWorkosEvent()).isTrue();
+        assertThat(new Version(T1, "").fromWorkosEvent()).isFalse();
+        assertThat(Version.sweep(T1, "resync_1").fromWorkosEvent()).isFalse();
+    }
 }

@@ -68,14 +68,17 @@ public record StateChange(ConsumerRecord<byte[], byte[]> source, Object value) {
         return s.lastEventCreatedAt() != null ? s.lastEventCreatedAt() : s.lastAppliedAt();
     }
 
-    /** WorkOS created_at of the causing event, for sync lag; null for statuses. */
+    /**
+     * WorkOS created_at of the causing event, for sync lag; null for statuses and for changes a resync made (its
+     * records carry the time its scan began, which says nothing about how far the sync trails WorkOS).
+     */
     public Instant eventCreatedAt() {
         if (value instanceof Member m) {
-            return m.eventCreatedAt();
+            return m.version().fromWorkosEvent() ? m.eventCreatedAt() : null;
         } else if (value instanceof Group g) {
-            return g.eventCreatedAt();
+            return g.version().fromWorkosEvent() ? g.eventCreatedAt() : null;
         } else if (value instanceof Membership ms) {
-            return ms.eventCreatedAt();
+            return ms.version().fromWorkosEvent() ? ms.eventCreatedAt() : null;
         }
         return null;
     }

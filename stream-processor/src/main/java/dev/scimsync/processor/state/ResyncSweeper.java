@@ -207,7 +207,7 @@ final class ResyncSweeper {
                 at = s.version().at();
             }
         }
-        return new Version(at, "~" + resyncId);
+        return Version.sweep(at, resyncId);
     }
 
     private static String percent(long part, long whole) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param at      the timestamp that orders this change; never null
  * @param eventId the id of the event that made the change; never null ("" for a resync snapshot item,
- *                which loses ties against any real event)
+ *                which loses ties against any real event; {@link #SWEEP_PREFIX} + resync id for a removal by
+ *                a resync's sweep, which wins them)
  */
 public record Version(Instant at, String eventId) implements Comparable<Version> {
 
@@ -21,6 +22,19 @@ public record Version(Instant at, String eventId) implements Comparable<Version>
     public Version {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(eventId, "eventId");
+    }
+
+    /** Starts the event id of a removal by a resync's sweep: {@code '~'} sorts after every WorkOS event id. */
+    public static final String SWEEP_PREFIX = "~";
+
+    /** The version of a removal by the sweep of {@code resyncId}, at {@code at}. */
+    public static Version sweep(Instant at, String resyncId) {
+        return new Version(at, SWEEP_PREFIX + resyncId);
+    }
+
+    /** True when a WorkOS event made this change (not a resync snapshot item nor a sweep). */
+    public boolean fromWorkosEvent() {
+        return !eventId.isEmpty() && !eventId.startsWith(SWEEP_PREFIX);
     }
 
     public boolean isNewerThan(Version other) {
