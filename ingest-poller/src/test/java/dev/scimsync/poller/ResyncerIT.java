@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.event.EventTypes;
+import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.core.topic.TopicProvisioner;
 import dev.scimsync.core.topic.Topics;
 import dev.scimsync.emulator.CreatedDirectory;
@@ -52,6 +53,7 @@ class ResyncerIT {
     private EmulatorAdminClient admin;
     private Topics topics;
     private Resyncer resyncer;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void setUp(TestInfo test) {
@@ -66,7 +68,7 @@ class ResyncerIT {
                 URI.create(emulator.baseUrl()), Duration.ofSeconds(10))), new WorkosRetry(Duration.ofMillis(200),
                 Duration.ofSeconds(2), new PollerMetrics(new SimpleMeterRegistry(), Clock.systemUTC())), 4);
         resyncer = new Resyncer(scanner, () -> new ResyncPublisher(SharedKafka.bootstrapServers(), topics,
-                prefix + "resync"), Clock.systemUTC());
+                prefix + "resync"), Clock.systemUTC(), registry);
     }
 
     @AfterEach
@@ -104,6 +106,7 @@ class ResyncerIT {
             assertThat(e.resyncId()).isEqualTo(queued.resyncId());
         });
         assertThat(envelopes).extracting(EventEnvelope::eventId).doesNotHaveDuplicates();
+        assertThat(registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "published").count()).isEqualTo(1.0);
 
         Set<String> users = new HashSet<>();
         Set<String> memberships = new HashSet<>();
@@ -129,7 +132,7 @@ class ResyncerIT {
                 URI.create(emulator.baseUrl()), Duration.ofSeconds(10))), new WorkosRetry(Duration.ofMillis(200),
                 Duration.ofSeconds(2), new PollerMetrics(new SimpleMeterRegistry(), Clock.systemUTC())), 4);
         resyncer = new Resyncer(wrongKey, () -> new ResyncPublisher(SharedKafka.bootstrapServers(), topics,
-                topics.prefix() + "resync"), Clock.systemUTC());
+                topics.prefix() + "resync"), Clock.systemUTC(), registry);
 
         resyncer.start(new ResyncRequest(org, ResyncScope.BOTH, false, false, 20, 500));
 
@@ -142,6 +145,7 @@ class ResyncerIT {
                 .containsExactly(EventTypes.RESYNC_BEGIN, EventTypes.RESYNC_END);
         assertThat(published.get(1).data().path("aborted").asBoolean()).isTrue();
         assertThat(published.get(1).data().path("reason").asText()).contains("WORKOS_API_KEY");
+        assertThat(registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").count()).isEqualTo(1.0);
     }
 
     private static EventEnvelope envelope(ConsumerRecord<byte[], byte[]> record) {

@@ -175,7 +175,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
                     scanUserRequestsPerSecond);
             Resyncer resyncer = new Resyncer(scanner, () -> new ResyncPublisher(effective.bootstrapServers(),
-                    effective.topics(), effective.transactionalId() + "-resync"), Clock.systemUTC());
+                    effective.topics(), effective.transactionalId() + "-resync"), Clock.systemUTC(), registry);
             started.add(resyncer);
             resyncs = new ResyncService(resyncer, database == null ? null : new OrganizationQueries(database.dataSource()),
                     maxRemovalPercent, maxRemovalCount);

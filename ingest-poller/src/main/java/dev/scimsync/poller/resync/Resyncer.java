@@ -2,6 +2,7 @@ package dev.scimsync.poller.resync;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.log.Redact;
+import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.poller.directory.DirectoryScanner;
 import dev.scimsync.poller.directory.OrganizationScan;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Runs resyncs in the background, one at a time per process: publish the begin marker, scan the organization in
@@ -42,11 +45,14 @@ public final class Resyncer implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService executor;
     private final Map<String, Progress> byOrganization = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     /**
      * @param publishers a new publisher per resync (its transactional id fences a crashed predecessor)
      */
-    public Resyncer(DirectoryScanner scanner, Supplier<ResyncPublisher> publishers, Clock clock) {
+    public Resyncer(DirectoryScanner scanner, Supplier<ResyncPublisher> publishers, Clock clock,
+                    MeterRegistry registry) {
+        this.registry = registry;
         this.scanner = scanner;
         this.publishers = publishers;
         this.clock = clock;
@@ -97,6 +103,8 @@ public final class Resyncer implements AutoCloseable {
                 update(org, id, "publishing", records.size(), null);
                 publisher.publish(records);
                 finish(org, id, "published", records.size() + 1, null);
+                registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "published").increment();
+                registry.timer(MetricNames.RESYNC_DURATION).record(Duration.between(started, clock.instant()));
                 LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id,
                         org, records.size() + 1, scan.took().toMillis(), scan.requests());
             } catch (InterruptedException e) {
@@ -107,6 +115,7 @@ public final class Resyncer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // the publisher could not even start (Kafka unreachable)
+            registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").increment();
             finish(org, id, "failed", null, Redact.emailsIn(String.valueOf(e.getMessage())));
         }
     }
@@ -114,6 +123,7 @@ public final class Resyncer implements AutoCloseable {
     /** Ends a begun resync with an aborted end marker (best effort), so the processor stops tracking it. */
     private void fail(ResyncPublisher publisher, boolean begun, String org, String id, Instant started, String reason) {
         LOG.warn("resync {} of {} failed: {}", id, org, reason);
+        registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").increment();
         if (begun) {
             try {
                 publisher.publish(List.of(ResyncEvents.aborted(id, org, reason, started, clock.instant())));

@@ -29,6 +29,12 @@ public final class MetricNames {
     /** now − WorkOS created_at of each applied event: the figure the dashboard shows. */
     public static final String SYNC_LAG = "scim_sync.sync.lag";
 
+    // resync (ingest side; what the sweep did is on the status topic and in sync_runs)
+    /** Resyncs asked of this process, tagged with {@link #TAG_RESULT} published or failed. */
+    public static final String RESYNC_RUNS = "scim_sync.resync.runs";
+    /** From the request to the snapshot published (the scan dominates). */
+    public static final String RESYNC_DURATION = "scim_sync.resync.duration";
+
     // verify (drift check)
     /** Drift checks run, tagged with {@link #TAG_RESULT} in_sync, drift or failed. */
     public static final String VERIFY_RUNS = "scim_sync.verify.runs";
