@@ -3,8 +3,10 @@ package dev.scimsync.admin;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +38,7 @@ public final class AdminServer implements AutoCloseable {
     private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/status$");
     private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/verify$");
     private static final Pattern ORG_RESYNC = Pattern.compile("^/api/organizations/([A-Za-z0-9_\\-]+)/resync$");
+    private static final List<String> RESYNC_PARAMETERS = List.of("scope", "dry_run", "force");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -174,6 +177,9 @@ public final class AdminServer implements AutoCloseable {
                 json(exchange, 404, Map.of("error", "unknown organization " + organizationId
                         + ": WorkOS lists no directory for it and the database holds none of its members or groups"));
             }
+        } catch (Verifier.VerifyBusyException e) {
+            exchange.getResponseHeaders().set("Retry-After", "60");
+            json(exchange, 503, Map.of("error", e.getMessage()));
         } catch (Verifier.VerifyException e) {
             LOG.warn("{}", e.getMessage());
             json(exchange, 502, Map.of("error", e.getMessage()));
@@ -197,13 +203,34 @@ public final class AdminServer implements AutoCloseable {
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         try {
-            json(exchange, 202, resyncs.start(organizationId, query.get("scope"),
-                    Boolean.parseBoolean(query.get("dry_run")), Boolean.parseBoolean(query.get("force"))));
+            for (String name : query.keySet()) {
+                if (!RESYNC_PARAMETERS.contains(name)) {
+                    throw new IllegalArgumentException("unknown parameter '" + name + "' (allowed: "
+                            + String.join(", ", RESYNC_PARAMETERS) + ")");
+                }
+            }
+            json(exchange, 202, resyncs.start(organizationId, query.get("scope"), flag(query, "dry_run"),
+                    flag(query, "force")));
         } catch (IllegalArgumentException e) {
             json(exchange, 400, Map.of("error", e.getMessage()));
         } catch (ResyncInProgressException e) {
             json(exchange, 409, Map.of("error", e.getMessage()));
         }
+    }
+
+    /**
+     * A boolean parameter: absent is false, only {@code true} and {@code false} are accepted (a typo must not turn
+     * a dry run into a sweep).
+     */
+    private static boolean flag(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
     }
 
     private static Map<String, String> query(String raw) {
@@ -213,8 +240,8 @@ public final class AdminServer implements AutoCloseable {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "true" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             params.put(name, value);
         }
         return params;

@@ -88,7 +88,7 @@ final class AdminClientOptions {
             }
             if (response.statusCode() / 100 != 2) {
                 throw new AdminApiException("the admin API answered HTTP " + response.statusCode() + " to " + path
-                        + errorOf(response.body()));
+                        + errorOf(response.body()), response.statusCode());
             }
             return Json.MAPPER.readTree(response.body());
         } catch (java.io.IOException e) {

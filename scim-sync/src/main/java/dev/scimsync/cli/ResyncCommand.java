@@ -94,7 +94,20 @@ final class ResyncCommand implements Callable<Integer> {
             waitOrGiveUp(deadline);
         }
         while (true) {
-            JsonNode status = client.get("/api/organizations/" + org + "/status");
+            JsonNode status;
+            try {
+                status = client.get("/api/organizations/" + org + "/status");
+            } catch (AdminApiException e) {
+                if (e.status() != 501) {
+                    throw e;
+                }
+                // a poller alone has no organization database: the outcome is on the instance that runs the writer
+                out.printf(Locale.ROOT, "resync %s published; this instance has no organization database: see "
+                        + "`scim-sync status --org %s --url <the writer's admin API>` for its outcome%n", id,
+                        organizationId);
+                out.flush();
+                return ExitCodes.OK;
+            }
             String state = status.path("last_resync_state").asText("");
             if (status.path("last_resync_id").asText().equals(id) && FINAL_STATES.contains(state)) {
                 out.println(json ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(status)

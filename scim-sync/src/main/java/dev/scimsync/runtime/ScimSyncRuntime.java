@@ -174,8 +174,10 @@ public final class ScimSyncRuntime implements AutoCloseable {
             DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
                     new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
                     scanUserRequestsPerSecond);
+            // one transactional id per process: resyncs of two poller instances must not fence each other
+            String resyncTransactionalId = effective.transactionalId() + "-resync-" + java.util.UUID.randomUUID();
             Resyncer resyncer = new Resyncer(scanner, () -> new ResyncPublisher(effective.bootstrapServers(),
-                    effective.topics(), effective.transactionalId() + "-resync"), Clock.systemUTC(), registry);
+                    effective.topics(), resyncTransactionalId), Clock.systemUTC(), registry);
             started.add(resyncer);
             resyncs = new ResyncService(resyncer, database == null ? null : new OrganizationQueries(database.dataSource()),
                     maxRemovalPercent, maxRemovalCount);

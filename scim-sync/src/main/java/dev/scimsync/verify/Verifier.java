@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,7 @@ public final class Verifier implements AutoCloseable {
     private final MeterRegistry registry;
     private final ExecutorService executor;
     private final Map<String, AtomicLong> driftGauges = new ConcurrentHashMap<>();
+    private final Semaphore running = new Semaphore(2);
 
     /**
      * @param timeout longest a check may take; it is stopped (interrupted) after that
@@ -73,6 +75,18 @@ public final class Verifier implements AutoCloseable {
      * @return empty when neither WorkOS (no directory) nor the database (no member or group) knows the organization
      */
     public Optional<DriftReport> verify(String organizationId) throws VerifyException {
+        // each check holds an admin API thread while it runs: two at once at most, the others are refused
+        if (!running.tryAcquire()) {
+            throw new VerifyBusyException("two drift checks are running already; try again when one has finished");
+        }
+        try {
+            return verifyNow(organizationId);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Optional<DriftReport> verifyNow(String organizationId) throws VerifyException {
         Future<DriftReport> check = executor.submit(() -> check(organizationId));
         try {
             DriftReport report = check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -151,9 +165,16 @@ public final class Verifier implements AutoCloseable {
     }
 
     /** A drift check that could not finish; the message is safe to show (no secrets). */
-    public static final class VerifyException extends Exception {
+    public static class VerifyException extends Exception {
         public VerifyException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** Refused: as many drift checks as allowed are running. */
+    public static final class VerifyBusyException extends VerifyException {
+        public VerifyBusyException(String message) {
+            super(message, null);
         }
     }
 }

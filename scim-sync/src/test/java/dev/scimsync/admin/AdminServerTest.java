@@ -1,19 +1,30 @@
 package dev.scimsync.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.scimsync.poller.PollerMetrics;
+import dev.scimsync.poller.directory.DirectoryApi;
+import dev.scimsync.poller.directory.DirectoryScanner;
+import dev.scimsync.poller.resync.Resyncer;
+import dev.scimsync.poller.workos.WorkosRetry;
+import dev.scimsync.resync.ResyncService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -77,6 +88,73 @@ class AdminServerTest {
         HttpResponse<String> notReady = get("/health/ready", null);
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("\"database\":false");
+    }
+
+    @Test
+    void shouldQueueAResync_RefusingUnclearParametersAndASecondOneOfTheSameOrganization() throws Exception {
+        CountDownLatch publisherAsked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        DirectoryScanner scanner = new DirectoryScanner(new DirectoryApi() {
+            @Override
+            public ListPage directories(String organizationId, String after, int limit) {
+                return new ListPage(List.of(), null);
+            }
+
+            @Override
+            public ListPage users(String directoryId, String after, int limit) {
+                return new ListPage(List.of(), null);
+            }
+
+            @Override
+            public ListPage groups(String directoryId, String after, int limit) {
+                return new ListPage(List.of(), null);
+            }
+        }, new WorkosRetry(Duration.ofMillis(10), Duration.ofMillis(10), new PollerMetrics(registry, Clock.systemUTC())), 4);
+        Resyncer resyncer = new Resyncer(scanner, () -> {
+            publisherAsked.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("no Kafka in this test");
+        }, Clock.systemUTC(), registry);
+        try (AdminServer withResyncs = AdminServer.start("127.0.0.1", 0, AdminToken.of("sst_right"), status, null,
+                new ResyncService(resyncer, null, 20, 500), registry)) {
+            String base = withResyncs.url() + "/api/organizations/org_1/resync";
+            assertThat(post(base + "?dry_run=true", null).statusCode()).isEqualTo(401);
+            assertThat(post(base + "?dry_run=1", "sst_right").body()).contains("dry_run must be true or false");
+            assertThat(post(base + "?dryrun=true", "sst_right").statusCode()).isEqualTo(400);
+            assertThat(post(base + "?scope=everything", "sst_right").statusCode()).isEqualTo(400);
+
+            HttpResponse<String> queued = post(base + "?scope=members&dry_run=true", "sst_right");
+            assertThat(queued.statusCode()).isEqualTo(202);
+            assertThat(queued.body()).contains("\"resync_id\":\"resync_").contains("\"dry_run\":true")
+                    .contains("\"max_removal_count\":500");
+            assertThat(publisherAsked.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(post(base, "sst_right").statusCode()).as("one resync of an organization at a time").isEqualTo(409);
+
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(
+                    "/api/organizations/org_1/resync", "sst_right", withResyncs).body()).contains("\"phase\":\"failed\"")
+                    .contains("no Kafka in this test"));
+        } finally {
+            release.countDown();
+            resyncer.close();
+        }
+    }
+
+    private HttpResponse<String> post(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String token, AdminServer target) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(target.url() + path)).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {

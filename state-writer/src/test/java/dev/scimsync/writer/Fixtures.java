@@ -50,7 +50,8 @@ final class Fixtures {
     /** The same status with the outcome of its resync's sweep. */
     static SyncStatus withOutcome(SyncStatus s, ResyncOutcome outcome) {
         return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
-                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), s.appliedEvents(), s.countingSince(), outcome);
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), s.appliedEvents(), s.countingSince(), outcome,
+                s.lastAppliedAt());
     }
 
     /** The same status with another count of applied events (the order of status records). */

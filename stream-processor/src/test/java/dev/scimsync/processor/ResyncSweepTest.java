@@ -175,21 +175,91 @@ class ResyncSweepTest {
         assertThat(present()).doesNotContain(user(9));
     }
 
+    @Test
+    void shouldBringBackWhatAWrongSweepRemoved_WhenALaterResyncListsIt() {
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
+        snapshot("resync_1", 9, false);
+        processor.send(end("resync_1", 9));
+        assertThat(present()).doesNotContain(user(9));
+
+        Instant later = SCAN.plusSeconds(3600);
+        processor.send(begin("resync_2", "members", false, false, 100, 500, later));
+        for (int i = 0; i < 10; i++) {
+            processor.send(aUserEvent().fromResync().ofResync("resync_2").forUser(user(i))
+                    .updatedAt(T0.plusSeconds(i)).withEventId("resync_2_" + i).at(later));
+        }
+        processor.send(end("resync_2", 10));
+        assertThat(present()).hasSize(10);
+    }
+
+    @Test
+    void shouldSweepNothing_WhenAnItemOfTheSnapshotWentToTheDeadLetterTopic() {
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
+        snapshot("resync_1", 8, false);
+        // the end marker announces 9 items: one never reached the processor's stores
+        processor.send(end("resync_1", 9));
+
+        assertThat(present()).hasSize(10);
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("failed");
+        assertThat(status.resyncOutcome().note()).contains("8 of its 9 items");
+    }
+
+    @Test
+    void shouldApplyNothingOfADryRunsSnapshot() {
+        processor.send(begin("resync_1", "members", true, false, 100, 500));
+        snapshot("resync_1", 10, false);
+        processor.send(aUserEvent().fromResync().ofResync("resync_1").forUser("directory_user_new")
+                .withEventId("resync_1_new").at(SCAN));
+        processor.send(end("resync_1", 11));
+
+        assertThat(present()).hasSize(10).doesNotContain("directory_user_new");
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("previewed");
+    }
+
+    @Test
+    void shouldHoldASweepOfTooManyGroups() {
+        processor.send(begin("resync_1", "groups", false, false, 20, 500));
+        // the directory's groups came back empty: removing both groups of two is held
+        processor.send(end("resync_1", 0));
+
+        assertThat(processor.groupState().values()).noneMatch(g -> g.removed());
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("held");
+        assertThat(status.resyncOutcome().note()).contains("2 of 2 groups present");
+    }
+
+    @Test
+    void shouldEndAResyncAsFailed_WhenItsEndMarkerNeverComes() {
+        processor.send(begin("resync_1", "members", false, false, 100, 500, Instant.ofEpochMilli(0)));
+        snapshot("resync_1", 3, false);
+
+        processor.advanceWallClock(java.time.Duration.ofHours(2));
+
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("failed");
+        assertThat(status.resyncOutcome().note()).contains("no end marker");
+        assertThat(present()).hasSize(10);
+        // a late end marker of it changes nothing
+        processor.send(end("resync_1", 3));
+        assertThat(present()).hasSize(10);
+    }
+
     /** Items for members 0..users-1 and, with groups, group 1 and its memberships of those members. */
     private void snapshot(String resyncId, int users, boolean groups) {
         int sequence = 1;
         if (groups) {
-            processor.send(aGroupEvent().fromResync().forGroup("directory_group_1").updatedAt(T0.plusSeconds(20))
-                    .withEventId(resyncId + "_" + sequence++).at(SCAN));
+            processor.send(aGroupEvent().fromResync().ofResync(resyncId).forGroup("directory_group_1")
+                    .updatedAt(T0.plusSeconds(20)).withEventId(resyncId + "_" + sequence++).at(SCAN));
         }
         for (int i = 0; i < users; i++) {
-            processor.send(aUserEvent().fromResync().forUser(user(i)).updatedAt(T0.plusSeconds(i))
+            processor.send(aUserEvent().fromResync().ofResync(resyncId).forUser(user(i)).updatedAt(T0.plusSeconds(i))
                     .withEventId(resyncId + "_" + sequence++).at(SCAN));
         }
         if (groups) {
             for (int i = 0; i < users; i++) {
-                processor.send(aMembershipEvent().fromResync().ofUser(user(i)).inGroup("directory_group_1")
-                        .withEventId(resyncId + "_" + sequence++).at(SCAN));
+                processor.send(aMembershipEvent().fromResync().ofResync(resyncId).ofUser(user(i))
+                        .inGroup("directory_group_1").withEventId(resyncId + "_" + sequence++).at(SCAN));
             }
         }
     }
@@ -205,27 +275,41 @@ class ResyncSweepTest {
 
     private static EventEnvelope begin(String resyncId, String scope, boolean dryRun, boolean force, int percent,
                                        int count) {
-        ObjectNode data = Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG)
-                .put("scope", scope).put("dry_run", dryRun).put("force", force).put("max_removal_percent", percent)
-                .put("max_removal_count", count).put("scan_started_at", SCAN.toString());
-        return marker(resyncId + "_0", EventTypes.RESYNC_BEGIN, data);
+        return begin(resyncId, scope, dryRun, force, percent, count, SCAN);
     }
 
+    private static EventEnvelope begin(String resyncId, String scope, boolean dryRun, boolean force, int percent,
+                                       int count, Instant scanStartedAt) {
+        ObjectNode data = Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG)
+                .put("scope", scope).put("dry_run", dryRun).put("force", force).put("max_removal_percent", percent)
+                .put("max_removal_count", count).put("scan_started_at", scanStartedAt.toString());
+        return marker(resyncId + "_0", EventTypes.RESYNC_BEGIN, data, scanStartedAt);
+    }
+
+    /** An end marker that does not count the snapshot's items. */
     private static EventEnvelope end(String resyncId) {
         return marker(resyncId + "_end", EventTypes.RESYNC_END,
-                Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG));
+                Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG), SCAN);
+    }
+
+    /** An end marker announcing {@code items} snapshot items (all counted as users). */
+    private static EventEnvelope end(String resyncId, int items) {
+        return marker(resyncId + "_end", EventTypes.RESYNC_END, Json.MAPPER.createObjectNode()
+                .put("resync_id", resyncId).put("organization_id", ORG).put("users", items).put("groups", 0)
+                .put("memberships", 0), SCAN);
     }
 
     private static EventEnvelope aborted(String resyncId) {
         return marker(resyncId + "_end", EventTypes.RESYNC_END, Json.MAPPER.createObjectNode()
-                .put("resync_id", resyncId).put("organization_id", ORG).put("aborted", true).put("reason", "HTTP 401"));
+                .put("resync_id", resyncId).put("organization_id", ORG).put("aborted", true).put("reason", "HTTP 401"),
+                SCAN);
     }
 
-    private static EventEnvelope marker(String id, String type, ObjectNode data) {
+    private static EventEnvelope marker(String id, String type, ObjectNode data, Instant at) {
         ObjectNode event = Json.MAPPER.createObjectNode().put("object", "event").put("id", id).put("event", type)
-                .put("created_at", SCAN.toString());
+                .put("created_at", at.toString());
         event.set("data", data);
-        return new EventEnvelope(ORG, id, type, SCAN, EventSource.RESYNC, id.substring(0, id.lastIndexOf('_')),
-                SCAN.plusSeconds(1), event);
+        return new EventEnvelope(ORG, id, type, at, EventSource.RESYNC, id.substring(0, id.lastIndexOf('_')),
+                at.plusSeconds(1), event);
     }
 }

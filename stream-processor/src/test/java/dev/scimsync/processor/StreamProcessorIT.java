@@ -265,8 +265,9 @@ class StreamProcessorIT {
                 assertThat(restored.get()).as("records restored from changelogs by the restart: %s", restorations)
                         .isZero();
                 assertThat(registry.find(MetricNames.EVENTS_DUPLICATE).counters().stream()
-                        .mapToDouble(c -> c.count()).sum()).as("the re-delivery, caught by the ids of the first run")
-                        .isEqualTo(1.0);
+                        .mapToDouble(c -> c.count()).sum()).as("the re-delivery, caught by the ids of the first run "
+                                + "(an in-memory counter: a retried transaction may count it twice)")
+                        .isGreaterThanOrEqualTo(1.0);
             }
         }
     }

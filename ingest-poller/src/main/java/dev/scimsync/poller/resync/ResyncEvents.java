@@ -62,23 +62,27 @@ public final class ResyncEvents {
                 groups++;
             }
         }
+        // one copy of each user without its groups, shared by its item and its memberships' items
+        List<JsonNode> plainUsers = new ArrayList<>(scan.users().size());
+        scan.users().forEach(u -> plainUsers.add(withoutGroups(u)));
         if (request.scope().members()) {
-            for (JsonNode user : scan.users()) {
-                records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_USER, org, withoutGroups(user),
-                        scanStartedAt, ingestedAt));
+            for (JsonNode user : plainUsers) {
+                records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_USER, org, user, scanStartedAt,
+                        ingestedAt));
                 users++;
             }
         }
         if (request.scope().groups()) {
             Map<String, JsonNode> groupsById = new HashMap<>();
             scan.groups().forEach(g -> groupsById.put(g.path("id").asText(), g));
-            for (JsonNode user : scan.users()) {
+            for (int u = 0; u < scan.users().size(); u++) {
+                JsonNode user = scan.users().get(u);
                 for (JsonNode listed : user.path("groups")) {
                     // the full group object where the groups list has it (the user's list may be abridged)
                     JsonNode group = groupsById.getOrDefault(listed.path("id").asText(), listed);
                     ObjectNode pair = Json.MAPPER.createObjectNode();
                     pair.put("directory_id", user.path("directory_id").asText(null));
-                    pair.set("user", withoutGroups(user));
+                    pair.set("user", plainUsers.get(u));
                     pair.set("group", group);
                     records.add(envelope(resyncId, sequence++, EventTypes.RESYNC_MEMBERSHIP, org, pair,
                             scanStartedAt, ingestedAt));

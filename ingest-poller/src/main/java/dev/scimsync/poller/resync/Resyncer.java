@@ -92,44 +92,62 @@ public final class Resyncer implements AutoCloseable {
     private void run(String id, ResyncRequest request) {
         String org = request.organizationId();
         Instant started = clock.instant();
-        boolean begun = false;
-        try (ResyncPublisher publisher = publishers.get()) {
-            try {
-                publisher.publish(List.of(ResyncEvents.begin(id, request, started, clock.instant())));
-                begun = true;
-                update(org, id, "scanning", null, null);
-                OrganizationScan scan = scanner.scan(org);
-                List<EventEnvelope> records = ResyncEvents.snapshot(id, request, scan, started, clock.instant());
-                update(org, id, "publishing", records.size(), null);
-                publisher.publish(records);
-                finish(org, id, "published", records.size() + 1, null);
-                registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "published").increment();
-                registry.timer(MetricNames.RESYNC_DURATION).record(Duration.between(started, clock.instant()));
-                LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id,
-                        org, records.size() + 1, scan.took().toMillis(), scan.requests());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(publisher, begun, org, id, started, "interrupted (scim-sync is stopping)");
-            } catch (RuntimeException e) {
-                fail(publisher, begun, org, id, started, Redact.emailsIn(String.valueOf(e.getMessage())));
-            }
+        ResyncPublisher publisher;
+        try {
+            publisher = publishers.get();
         } catch (RuntimeException e) {
-            // the publisher could not even start (Kafka unreachable)
+            // Kafka unreachable: nothing was published
             registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").increment();
             finish(org, id, "failed", null, Redact.emailsIn(String.valueOf(e.getMessage())));
+            return;
+        }
+        boolean begun = false;
+        try {
+            publisher.publish(List.of(ResyncEvents.begin(id, request, started, clock.instant())));
+            begun = true;
+            update(org, id, "scanning", null, null);
+            OrganizationScan scan = scanner.scan(org);
+            List<EventEnvelope> records = ResyncEvents.snapshot(id, request, scan, started, clock.instant());
+            update(org, id, "publishing", records.size(), null);
+            publisher.publish(records);
+            finish(org, id, "published", records.size() + 1, null);
+            registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "published").increment();
+            registry.timer(MetricNames.RESYNC_DURATION).record(Duration.between(started, clock.instant()));
+            LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id, org,
+                    records.size() + 1, scan.took().toMillis(), scan.requests());
+        } catch (InterruptedException e) {
+            fail(publisher, begun, org, id, started, "interrupted (scim-sync is stopping)");
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail(publisher, begun, org, id, started, Redact.emailsIn(String.valueOf(e.getMessage())));
+        } finally {
+            try {
+                publisher.close();
+            } catch (RuntimeException e) {
+                LOG.warn("resync {} of {}: closing its producer failed: {}", id, org, e.getMessage());
+            }
         }
     }
 
-    /** Ends a begun resync with an aborted end marker (best effort), so the processor stops tracking it. */
+    /**
+     * Ends a begun resync with an aborted end marker (best effort), so the processor stops tracking it; the
+     * processor ends it as failed on its own if even that is lost. Runs with the interrupt flag clear (a stopping
+     * process interrupts the scan), so the marker's Kafka transaction can commit.
+     */
     private void fail(ResyncPublisher publisher, boolean begun, String org, String id, Instant started, String reason) {
         LOG.warn("resync {} of {} failed: {}", id, org, reason);
         registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").increment();
         if (begun) {
+            boolean interrupted = Thread.interrupted();
             try {
                 publisher.publish(List.of(ResyncEvents.aborted(id, org, reason, started, clock.instant())));
             } catch (RuntimeException e) {
-                LOG.warn("resync {} of {}: the abort marker could not be published either ({}); the next resync of "
-                        + "the organization replaces it", id, org, e.getMessage());
+                LOG.warn("resync {} of {}: the abort marker could not be published either ({}); the processor ends "
+                        + "the resync as failed after {}", id, org, e.getMessage(), "6 h");
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         finish(org, id, "failed", null, reason);

@@ -29,7 +29,8 @@ final class ChangeStatements {
     static final String UPSERT = "upsert";
     static final String REMOVE = "remove";
 
-    private static final Set<String> UNFINISHED_RESYNC = Set.of("running", "held");
+    /** Held is final too: a held resync is not resumed, a new (forced) resync has a new id. */
+    private static final Set<String> UNFINISHED_RESYNC = Set.of("running");
 
     private final PostgresDialect dialect;
 
@@ -53,7 +54,8 @@ final class ChangeStatements {
         SyncStatus s = (SyncStatus) value;
         List<Operation> operations = new ArrayList<>(2);
         operations.add(new Operation("sync_status", UPSERT, dialect.upsertProcessorStatus(), ps -> bindStatus(ps, s)));
-        Instant runTime = s.lastAppliedAt() != null ? s.lastAppliedAt() : s.lastEventCreatedAt();
+        Instant runTime = s.resyncChangedAt() != null ? s.resyncChangedAt()
+                : s.lastAppliedAt() != null ? s.lastAppliedAt() : s.lastEventCreatedAt();
         if (s.resyncId() != null && s.resyncState() != null && runTime != null) {
             operations.add(new Operation("sync_runs", UPSERT, dialect.upsertResyncRun(), ps -> bindResyncRun(ps, s, runTime)));
         }
@@ -114,7 +116,7 @@ final class ChangeStatements {
         ps.setLong(7, s.memberships());
         ps.setString(8, s.resyncId());
         ps.setString(9, s.resyncState());
-        setTime(ps, 10, s.resyncId() == null ? null : s.lastAppliedAt());
+        setTime(ps, 10, s.resyncId() == null ? null : s.resyncChangedAt() != null ? s.resyncChangedAt() : s.lastAppliedAt());
         ps.setLong(11, s.appliedEvents());
         setTime(ps, 12, s.countingSince());
     }

@@ -316,8 +316,8 @@ public final class PostgresDialect {
             + "> (COALESCE(t.processor_counting_since, CAST('-infinity' AS timestamptz)), t.processor_applied_events)";
 
     /**
-     * A resync seen on the status topic. A finished run (any state but running or held) is never changed
-     * again, so replaying old statuses cannot reopen it. Parameters: id, organization_id, state, started_at,
+     * A resync seen on the status topic. A finished run (any state but running) is never changed again, so
+     * replaying old statuses cannot reopen it. Parameters: id, organization_id, state, started_at,
      * finished_at, members, groups, memberships, scope, dry_run, removed, note (the last four from the sweep's
      * outcome, null while the resync runs; a NULL keeps what the row has).
      */
@@ -329,7 +329,7 @@ public final class PostgresDialect {
                 + "members = excluded.members, groups = excluded.groups, memberships = excluded.memberships, "
                 + "scope = COALESCE(excluded.scope, t.scope), dry_run = excluded.dry_run OR t.dry_run, "
                 + "removed = COALESCE(excluded.removed, t.removed), note = COALESCE(excluded.note, t.note) "
-                + "WHERE t.state IN ('running', 'held') AND t.state IS DISTINCT FROM excluded.state";
+                + "WHERE t.state = 'running' AND t.state IS DISTINCT FROM excluded.state";
     }
 
     /**

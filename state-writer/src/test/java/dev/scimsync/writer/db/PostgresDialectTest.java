@@ -185,7 +185,7 @@ class PostgresDialectTest {
                 .contains("FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS o(id, n) ORDER BY o.n ")
                 .endsWith("WHERE (t.members, t.groups, t.memberships) IS DISTINCT FROM "
                         + "(excluded.members, excluded.groups, excluded.memberships)");
-        assertThat(dialect.upsertResyncRun()).endsWith("WHERE t.state IN ('running', 'held') AND t.state IS DISTINCT FROM excluded.state");
+        assertThat(dialect.upsertResyncRun()).endsWith("WHERE t.state = 'running' AND t.state IS DISTINCT FROM excluded.state");
     }
 
     @Test

@@ -71,9 +71,11 @@ public sealed interface DirectoryChange {
     /**
      * The end marker of a resync, after its whole snapshot: sweep what it did not see; or, aborted (the scan
      * failed), forget the resync.
+     *
+     * @param snapshotItems how many items the snapshot has (users + groups + memberships), -1 when not told
      */
     record ResyncEnd(String eventId, Instant eventCreatedAt, String organizationId, String resyncId, boolean aborted,
-                     String reason) implements DirectoryChange {
+                     String reason, long snapshotItems) implements DirectoryChange {
     }
 
     /** An event that changes no entity: dsync.activated, event types this version does not know. */

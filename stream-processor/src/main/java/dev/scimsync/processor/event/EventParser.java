@@ -112,8 +112,12 @@ public final class EventParser {
                         p.requiredTime(data, "scan_started_at"));
             }
             case EventTypes.RESYNC_END -> {
+                boolean counted = data.path("users").isIntegralNumber() && data.path("groups").isIntegralNumber()
+                        && data.path("memberships").isIntegralNumber();
                 return new DirectoryChange.ResyncEnd(eventId, createdAt, org, p.requiredText(data, "resync_id"),
-                        data.path("aborted").asBoolean(false), text(data, "reason"));
+                        data.path("aborted").asBoolean(false), text(data, "reason"), counted
+                                ? data.path("users").asLong() + data.path("groups").asLong()
+                                        + data.path("memberships").asLong() : -1);
             }
             default -> {
                 return new DirectoryChange.NoChange(eventId, createdAt, type);

@@ -2,9 +2,13 @@ package dev.scimsync.processor.state;
 
 import java.time.Instant;
 
-/** A resync whose begin marker was applied and whose end marker has not come yet (value of the resyncs store). */
+/**
+ * A resync whose begin marker was applied and whose end marker has not come yet (value of the resyncs store).
+ *
+ * @param items snapshot items of this resync applied so far (an item that went to the DLQ is not counted)
+ */
 public record ActiveResync(String resyncId, String scope, boolean dryRun, boolean force, int maxRemovalPercent,
-                           int maxRemovalCount, Instant scanStartedAt) {
+                           int maxRemovalCount, Instant scanStartedAt, long items) {
 
     boolean members() {
         return !scope.equals("groups");
@@ -12,5 +16,10 @@ public record ActiveResync(String resyncId, String scope, boolean dryRun, boolea
 
     boolean groups() {
         return !scope.equals("members");
+    }
+
+    ActiveResync withOneMoreItem() {
+        return new ActiveResync(resyncId, scope, dryRun, force, maxRemovalPercent, maxRemovalCount, scanStartedAt,
+                items + 1);
     }
 }

@@ -88,7 +88,9 @@ final class DirectoryRules {
     private void upsertMember(Member next, Version directoryRemoval) {
         Member stored = stores.member(next.key());
         if (stored == null || next.version().isNewerThan(stored.version())
-                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)) {
+                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)
+                || restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
+                        stored.version())) {
             stores.putMember(next, stored);
         }
     }
@@ -96,9 +98,23 @@ final class DirectoryRules {
     private void upsertGroup(Group next, Version directoryRemoval) {
         Group stored = stores.group(next.key());
         if (stored == null || next.version().isNewerThan(stored.version())
-                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)) {
+                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)
+                || restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
+                        stored.version())) {
             stores.putGroup(next, stored);
         }
+    }
+
+    /**
+     * A snapshot item (event id "") of a resync whose scan began after an earlier resync's sweep removed the entity
+     * (the sweep's version is at or after that resync's scan start): WorkOS lists it, so the sweep was wrong (e.g.
+     * an item of that resync went to the DLQ) and the later snapshot brings it back. A live event, or an item of a
+     * scan that began before the sweep, stays stale against it.
+     */
+    private static boolean restoresSweep(boolean nextRemoved, Version next, java.time.Instant nextScanStartedAt,
+                                         boolean storedRemoved, Version stored) {
+        return !nextRemoved && storedRemoved && next.eventId().isEmpty() && nextScanStartedAt != null
+                && stored.eventId().startsWith(Version.SWEEP_PREFIX) && nextScanStartedAt.isAfter(stored.at());
     }
 
     /** WorkOS sends no user_removed for a deleted user's groups: its memberships end here. */

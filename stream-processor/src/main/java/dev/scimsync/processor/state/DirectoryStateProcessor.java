@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
@@ -124,10 +125,14 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 metrics.stale(envelope.eventType());
             }
         } else {
-            rules.apply(change);
-            resyncs.touched(org, change);
+            String itemOf = envelope.source() == EventSource.RESYNC ? envelope.resyncId() : null;
+            // a dry run's snapshot only marks what it lists: the preview changes nothing
+            if (itemOf == null || !resyncs.previewing(org, itemOf)) {
+                rules.apply(change);
+            }
+            resyncs.touched(org, change, itemOf);
             if (changes.any()) {
-                updateStatus(org, change, changes);
+                updateStatus(org, change, changes, itemOf == null);
                 metrics.applied(envelope.eventType());
             } else if (!(change instanceof DirectoryChange.NoChange)) {
                 metrics.stale(envelope.eventType());
@@ -139,20 +144,22 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     /**
      * A resync's state in the organization's status: the last event applied stays the last WorkOS event (markers
      * are not WorkOS events), the counts move by what a sweep removed, and the applied-events count moves so that
-     * the writer takes this status as the newer one.
+     * the writer takes this status as the newer one. Emitted at once, not at the next status interval: a later
+     * resync's begin marker in the same interval must not hide this one's end.
      */
     private void updateResyncStatus(String org, String resyncId, String state, ResyncOutcome outcome,
                                     Changes changes) {
         SyncStatus previous = status.get(org);
         SyncStatus next = previous == null
                 ? new SyncStatus(org, null, null, null, changes.membersDelta(), changes.groupsDelta(),
-                        changes.membershipsDelta(), resyncId, state, 1, now(), outcome)
+                        changes.membershipsDelta(), resyncId, state, 1, now(), outcome, now())
                 : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), resyncId, state,
-                        previous.appliedEvents() + 1, previous.countingSince(), outcome);
+                        previous.appliedEvents() + 1, previous.countingSince(), outcome, now());
         status.put(org, next);
-        pendingStatus.put(org, "");
+        context.forward(new Record<>(org, (Object) next, context.currentSystemTimeMs(), new RecordHeaders()),
+                STATUS_SINK);
     }
 
     /**
@@ -160,16 +167,21 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * so a burst of events costs one status record per organization, not one per event. Pending is a store (with
      * its changelog), not a field: a commit before the punctuation, or a restart, does not lose the emission.
      */
-    private void updateStatus(String org, DirectoryChange change, Changes changes) {
+    private void updateStatus(String org, DirectoryChange change, Changes changes, boolean workosEvent) {
         SyncStatus previous = status.get(org);
+        // a snapshot item is not a WorkOS event: the last event applied (and the lag it implies) stays the last one
+        String lastEventId = workosEvent ? change.eventId() : previous == null ? null : previous.lastEventId();
+        Instant lastEventCreatedAt = workosEvent ? change.eventCreatedAt()
+                : previous == null ? null : previous.lastEventCreatedAt();
+        Instant lastAppliedAt = workosEvent ? now() : previous == null ? null : previous.lastAppliedAt();
         SyncStatus next = previous == null
-                ? new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(), changes.membersDelta(),
+                ? new SyncStatus(org, lastEventId, lastEventCreatedAt, lastAppliedAt, changes.membersDelta(),
                         changes.groupsDelta(), changes.membershipsDelta(), null, null, 1, now())
-                : new SyncStatus(org, change.eventId(), change.eventCreatedAt(), now(),
+                : new SyncStatus(org, lastEventId, lastEventCreatedAt, lastAppliedAt,
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
                         previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
-                        previous.resyncOutcome());
+                        previous.resyncOutcome(), previous.resyncChangedAt());
         status.put(org, next);
         pendingStatus.put(org, "");
     }
@@ -187,6 +199,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     }
 
     private void purgeExpired(long now) {
+        for (ResyncSweeper.Ended ended : resyncs.expire(Instant.ofEpochMilli(now))) {
+            updateResyncStatus(ended.organizationId(), ended.resyncId(), ended.state(), ended.outcome(), stores.begin());
+        }
         for (Removals.Expired expired : stores.removals().expiredAt(now)) {
             stores.purge(expired);
         }

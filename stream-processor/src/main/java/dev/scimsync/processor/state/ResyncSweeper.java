@@ -1,5 +1,6 @@
 package dev.scimsync.processor.state;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,9 @@ import dev.scimsync.processor.event.DirectoryChange;
  * groups and memberships in the resync's scope are removed through the ordinary rules (memberships of a removed
  * member or group end with it), unless it is a dry run or the safeguard holds the sweep. The begin marker is
  * committed before the scan starts, so a change made in the IdP while the scan ran is published behind it and
- * marks its entity: the sweep never removes what changed during the scan.
+ * marks its entity: the sweep never removes what changed during the scan. A snapshot with fewer items applied
+ * than the end marker announces (an item went to the DLQ) sweeps nothing; a resync whose end marker never comes
+ * is ended as failed after {@link #MAX_AGE}.
  */
 final class ResyncSweeper {
 
@@ -33,6 +36,8 @@ final class ResyncSweeper {
     private static final String MEMBER = "m";
     private static final String GROUP = "g";
     private static final String MEMBERSHIP = "s";
+    /** A resync still open this long after its scan began has lost its end marker (a crash between the two). */
+    static final Duration MAX_AGE = Duration.ofHours(6);
 
     private final KeyValueStore<String, ActiveResync> active;
     private final KeyValueStore<String, String> seen;
@@ -58,16 +63,29 @@ final class ResyncSweeper {
             forget(previous.resyncId());
         }
         active.put(b.organizationId(), new ActiveResync(b.resyncId(), b.scope(), b.dryRun(), b.force(),
-                b.maxRemovalPercent(), b.maxRemovalCount(), b.scanStartedAt()));
+                b.maxRemovalPercent(), b.maxRemovalCount(), b.scanStartedAt(), 0));
     }
 
-    /** Marks what {@code change} touched as seen, when the organization has a resync open. */
-    void touched(String organizationId, DirectoryChange change) {
+    /** True when the organization's open resync is {@code resyncId} and a dry run: its items are not applied. */
+    boolean previewing(String organizationId, String resyncId) {
+        ActiveResync resync = active.get(organizationId);
+        return resync != null && resync.dryRun() && resync.resyncId().equals(resyncId);
+    }
+
+    /**
+     * Marks what {@code change} touched as seen, when the organization has a resync open.
+     *
+     * @param itemOf the resync whose snapshot item {@code change} is; null for a live event
+     */
+    void touched(String organizationId, DirectoryChange change, String itemOf) {
         ActiveResync resync = active.get(organizationId);
         if (resync == null) {
             return;
         }
         String id = resync.resyncId();
+        if (id.equals(itemOf)) {
+            active.put(organizationId, resync.withOneMoreItem());
+        }
         if (change instanceof DirectoryChange.UpsertMember c) {
             mark(id, MEMBER, c.member().key());
         } else if (change instanceof DirectoryChange.RemoveMember c) {
@@ -85,8 +103,29 @@ final class ResyncSweeper {
         }
     }
 
-    /** The state a resync ends in, with what its sweep did or would do; {@code null} for an end no resync awaits. */
-    record Ended(String resyncId, String state, ResyncOutcome outcome) {
+    /** The state a resync ends in, with what its sweep did or would do. */
+    record Ended(String organizationId, String resyncId, String state, ResyncOutcome outcome) {
+    }
+
+    /** Ends, as failed, every resync whose scan began more than {@link #MAX_AGE} before {@code now}. */
+    List<Ended> expire(Instant now) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, ActiveResync> it = active.all()) {
+            it.forEachRemaining(entry -> {
+                if (entry.value.scanStartedAt().plus(MAX_AGE).isBefore(now)) {
+                    stale.add(entry.key);
+                }
+            });
+        }
+        List<Ended> ended = new ArrayList<>();
+        for (String org : stale) {
+            ActiveResync resync = active.get(org);
+            forget(resync.resyncId());
+            active.delete(org);
+            ended.add(new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
+                    0, 0, 0, 0, "no end marker within " + MAX_AGE.toHours() + " h of the scan start; nothing swept")));
+        }
+        return ended;
     }
 
     /**
@@ -102,8 +141,13 @@ final class ResyncSweeper {
         }
         try {
             if (e.aborted()) {
-                return new Ended(resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(), 0, 0,
-                        0, 0, "aborted, nothing swept: " + e.reason()));
+                return new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
+                        0, 0, 0, 0, "aborted, nothing swept: " + e.reason()));
+            }
+            if (e.snapshotItems() >= 0 && resync.items() != e.snapshotItems()) {
+                return new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
+                        0, 0, 0, 0, String.format(Locale.ROOT, "incomplete snapshot: %d of its %d items applied (see "
+                                + "the dead-letter topic); nothing swept", resync.items(), e.snapshotItems())));
             }
             return sweep(e, resync, changes);
         } finally {
@@ -115,20 +159,22 @@ final class ResyncSweeper {
     private Ended sweep(DirectoryChange.ResyncEnd e, ActiveResync resync, Changes changes) {
         String org = e.organizationId();
         String id = resync.resyncId();
-        long present = 0;
+        long presentMembers = 0;
         List<Member> members = new ArrayList<>();
         for (Member m : stores.membersOf(org)) {
             if (!m.removed()) {
-                present++;
+                presentMembers++;
                 if (resync.members() && !isSeen(id, MEMBER, m.key())) {
                     members.add(m);
                 }
             }
         }
+        long presentGroups = 0;
         List<Group> groups = new ArrayList<>();
-        if (resync.groups()) {
-            for (Group g : stores.groupsOf(org)) {
-                if (!g.removed() && !isSeen(id, GROUP, g.key())) {
+        for (Group g : stores.groupsOf(org)) {
+            if (!g.removed()) {
+                presentGroups++;
+                if (resync.groups() && !isSeen(id, GROUP, g.key())) {
                     groups.add(g);
                 }
             }
@@ -137,56 +183,71 @@ final class ResyncSweeper {
         members.forEach(m -> sweptUsers.add(m.directoryUserId()));
         Set<String> sweptGroups = new HashSet<>();
         groups.forEach(g -> sweptGroups.add(g.directoryGroupId()));
+        long presentMemberships = 0;
         List<Membership> memberships = new ArrayList<>();
         for (Membership s : stores.membershipsOf(org)) {
-            if (!s.removed() && (sweptUsers.contains(s.directoryUserId()) || sweptGroups.contains(s.directoryGroupId())
-                    || (resync.groups() && !isSeen(id, MEMBERSHIP, s.key())))) {
-                memberships.add(s);
+            if (!s.removed()) {
+                presentMemberships++;
+                if (sweptUsers.contains(s.directoryUserId()) || sweptGroups.contains(s.directoryGroupId())
+                        || (resync.groups() && !isSeen(id, MEMBERSHIP, s.key()))) {
+                    memberships.add(s);
+                }
             }
         }
 
-        boolean beyondSafeguard = members.size() > resync.maxRemovalCount()
-                || members.size() * 100L > (long) resync.maxRemovalPercent() * present;
+        // the safeguard: members and groups by count and share, memberships by share
+        List<String> beyond = new ArrayList<>();
+        beyond(beyond, "members", members.size(), presentMembers, resync, true);
+        beyond(beyond, "groups", groups.size(), presentGroups, resync, true);
+        beyond(beyond, "memberships", memberships.size(), presentMemberships, resync, false);
         String what = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", members.size(),
                 groups.size(), memberships.size());
-        String limits = String.format(Locale.ROOT, "%d of %d members present (%s); the safeguard allows %d%% / %d",
-                members.size(), present, percent(members.size(), present), resync.maxRemovalPercent(),
-                resync.maxRemovalCount());
+        String limits = String.join(", ", beyond) + String.format(Locale.ROOT, "; the safeguard allows %d%% / %d",
+                resync.maxRemovalPercent(), resync.maxRemovalCount());
         if (resync.dryRun()) {
-            return new Ended(id, "previewed", outcome(resync, members, groups, memberships, present,
-                    "dry run: would remove " + what + (beyondSafeguard && !resync.force()
+            return new Ended(org, id, "previewed", outcome(resync, members, groups, memberships, presentMembers,
+                    "dry run: would remove " + what + (!beyond.isEmpty() && !resync.force()
                             ? "; would be held: " + limits : "")));
         }
-        if (beyondSafeguard && !resync.force()) {
-            return new Ended(id, "held", outcome(resync, members, groups, memberships, present,
-                    "held: would remove " + what + ", " + limits + "; nothing removed (re-run with --force)"));
+        if (!beyond.isEmpty() && !resync.force()) {
+            return new Ended(org, id, "held", outcome(resync, members, groups, memberships, presentMembers,
+                    "held: would remove " + what + " (" + limits + "); nothing removed (re-run with --force)"));
         }
+        Instant scanStart = resync.scanStartedAt();
         for (Member m : members) {
-            Version v = removal(id, resync.scanStartedAt(), m.version(), stores.membershipsOfMember(org,
-                    m.directoryUserId()));
             rules.apply(new DirectoryChange.RemoveMember(e.eventId(), e.eventCreatedAt(),
-                    m.asRemoved(v, e.eventCreatedAt()), v));
+                    m.asRemoved(removal(id, scanStart, m.version(), List.of()), e.eventCreatedAt()),
+                    removal(id, scanStart, m.version(), stores.membershipsOfMember(org, m.directoryUserId()))));
         }
         for (Group g : groups) {
-            Version v = removal(id, resync.scanStartedAt(), g.version(), stores.membershipsOfGroup(org,
-                    g.directoryGroupId()));
             rules.apply(new DirectoryChange.RemoveGroup(e.eventId(), e.eventCreatedAt(),
-                    g.asRemoved(v, e.eventCreatedAt()), v));
+                    g.asRemoved(removal(id, scanStart, g.version(), List.of()), e.eventCreatedAt()),
+                    removal(id, scanStart, g.version(), stores.membershipsOfGroup(org, g.directoryGroupId()))));
         }
         for (Membership s : memberships) {
             Membership now = stores.membership(s.key());
             if (now != null && !now.removed()) {
-                Version v = removal(id, resync.scanStartedAt(), now.version(), List.of());
                 rules.apply(new DirectoryChange.RemoveMembership(e.eventId(), e.eventCreatedAt(),
-                        new Membership(org, now.directoryGroupId(), now.directoryUserId(), now.directoryId(), v,
-                                e.eventCreatedAt(), true)));
+                        new Membership(org, now.directoryGroupId(), now.directoryUserId(), now.directoryId(),
+                                removal(id, scanStart, now.version(), List.of()), e.eventCreatedAt(), true)));
             }
         }
         String removed = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", -changes.membersDelta(),
                 -changes.groupsDelta(), -changes.membershipsDelta());
-        return new Ended(id, "completed", new ResyncOutcome(resync.scope(), false, -changes.membersDelta(),
-                -changes.groupsDelta(), -changes.membershipsDelta(), present, "removed " + removed
-                + (beyondSafeguard ? " (forced beyond the safeguard: " + limits + ")" : "")));
+        return new Ended(org, id, "completed", new ResyncOutcome(resync.scope(), false, -changes.membersDelta(),
+                -changes.groupsDelta(), -changes.membershipsDelta(), presentMembers, "removed " + removed
+                + (!beyond.isEmpty() ? " (forced beyond the safeguard: " + limits + ")" : "")));
+    }
+
+    /** Adds why removing {@code count} of {@code present} is beyond the safeguard, if it is. */
+    private static void beyond(List<String> reasons, String kind, long count, long present, ActiveResync resync,
+                               boolean byCount) {
+        boolean overCount = byCount && count > resync.maxRemovalCount();
+        boolean overShare = count * 100 > (long) resync.maxRemovalPercent() * present;
+        if (overCount || overShare) {
+            reasons.add(String.format(Locale.ROOT, "%d of %d %s present (%s)", count, present, kind,
+                    percent(count, present)));
+        }
     }
 
     private static ResyncOutcome outcome(ActiveResync resync, List<Member> members, List<Group> groups,
@@ -196,9 +257,9 @@ final class ResyncSweeper {
     }
 
     /**
-     * The version of a sweep's removal: newer than the entity and its memberships (a sweep removes only what is
-     * unseen, which changed before the scan began — up to clock skew between WorkOS and this machine), ordered
-     * after any event of the same instant.
+     * The version of a sweep's removal: at the scan start, or later where the entity (or one of the memberships it
+     * ends) is newer — newer than anything the entity had (the id sorts after every event id), so a late, older
+     * update cannot bring it back, while a later resync's snapshot item can (see {@link DirectoryRules}).
      */
     private static Version removal(String resyncId, Instant scanStartedAt, Version entity, List<Membership> related) {
         Instant at = scanStartedAt.isAfter(entity.at()) ? scanStartedAt : entity.at();

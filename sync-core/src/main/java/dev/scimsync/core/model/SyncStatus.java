@@ -22,6 +22,8 @@ import java.time.Instant;
  *                           look older than the last one; status records order by ({@code countingSince},
  *                           {@code appliedEvents}). Nullable in records written before it existed.
  * @param resyncOutcome      what the sweep of {@code resyncId} did or would do, once that resync ended; nullable
+ * @param resyncChangedAt    when the processor applied the last change of {@code resyncState} (begin or end
+ *                           marker); nullable
  */
 public record SyncStatus(
         String organizationId,
@@ -35,13 +37,14 @@ public record SyncStatus(
         String resyncState,
         long appliedEvents,
         Instant countingSince,
-        ResyncOutcome resyncOutcome) {
+        ResyncOutcome resyncOutcome,
+        Instant resyncChangedAt) {
 
     /** A status without a resync outcome. */
     public SyncStatus(String organizationId, String lastEventId, Instant lastEventCreatedAt, Instant lastAppliedAt,
                       long members, long groups, long memberships, String resyncId, String resyncState,
                       long appliedEvents, Instant countingSince) {
         this(organizationId, lastEventId, lastEventCreatedAt, lastAppliedAt, members, groups, memberships, resyncId,
-                resyncState, appliedEvents, countingSince, null);
+                resyncState, appliedEvents, countingSince, null, null);
     }
 }
