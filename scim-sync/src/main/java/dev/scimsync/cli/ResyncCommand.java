@@ -23,10 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "database equal to it: missing and changed members, groups and memberships are written, those "
                 + "WorkOS no longer lists are removed (soft delete) — unless that would remove more members than "
                 + "the safeguard allows, then the removal is held until you re-run with --force.",
-            "Exit code 0: done (or previewed); 6: held by the safeguard; 1: the resync failed."})
+            "Exit code 0: done (or previewed); 6: held by the safeguard; 1: the resync failed (its scan, or an "
+                + "incomplete snapshot: nothing was removed)."})
 final class ResyncCommand implements Callable<Integer> {
 
-    private static final Set<String> FINAL_STATES = Set.of("completed", "held", "previewed");
+    private static final Set<String> FINAL_STATES = Set.of("completed", "held", "previewed", "failed");
 
     @Option(names = "--org", required = true, description = "the organization id")
     String organizationId;
@@ -113,7 +114,11 @@ final class ResyncCommand implements Callable<Integer> {
                 out.println(json ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(status)
                         : summary(id, status));
                 out.flush();
-                return state.equals("held") ? ExitCodes.HELD : ExitCodes.OK;
+                return switch (state) {
+                    case "held" -> ExitCodes.HELD;
+                    case "failed" -> ExitCodes.FAILED;
+                    default -> ExitCodes.OK;
+                };
             }
             waitOrGiveUp(deadline);
         }
