@@ -144,7 +144,12 @@ public final class AdminServer implements AutoCloseable {
         if (m.matches()) {
             Optional<Map<String, Object>> org = status.status(m.group(1));
             if (org.isPresent()) {
-                json(exchange, 200, org.get());
+                Map<String, Object> body = new LinkedHashMap<>(org.get());
+                // what this instance knows of a resync before its markers reach the database (scanning…)
+                if (resyncs != null) {
+                    resyncs.progress(m.group(1)).ifPresent(p -> body.put("resync_request", p));
+                }
+                json(exchange, 200, body);
             } else {
                 json(exchange, 404, Map.of("error", "unknown organization " + m.group(1)));
             }
