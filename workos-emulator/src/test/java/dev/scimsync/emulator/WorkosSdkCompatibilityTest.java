@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The real WorkOS SDK (7.2.0) pointed at the emulator parses everything it serves. */
 class WorkosSdkCompatibilityTest {
@@ -49,6 +50,15 @@ class WorkosSdkCompatibilityTest {
             assertThat(d.getName()).isEqualTo("Acme");
         });
         assertThat(workos.getDirectorySync().get(created.id()).getId()).isEqualTo(created.id());
+    }
+
+    @Test
+    void shouldServeAnOrganization_AndA404ForAnUnknownOne() {
+        CreatedDirectory created = fixture.newDirectory("Named Corp");
+
+        assertThat(workos.getOrganizations().get(created.organizationId()).getName()).isEqualTo("Named Corp Inc");
+        assertThatThrownBy(() -> workos.getOrganizations().get("org_01NOSUCH"))
+                .isInstanceOf(com.workos.common.exceptions.NotFoundException.class);
     }
 
     @Test

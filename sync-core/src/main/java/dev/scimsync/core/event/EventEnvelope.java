@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param ingestedAt     when ingest-poller read it
  * @param event          the WorkOS event object as received ({@code {object, id, event, data, created_at}});
  *                       never null
+ * @param organizationName the organization's name as WorkOS had it when ingestion read the event; nullable
+ *                       (events carry none; the poller looks it up once per organization)
  */
 public record EventEnvelope(
         String organizationId,
@@ -29,7 +31,8 @@ public record EventEnvelope(
         EventSource source,
         String resyncId,
         Instant ingestedAt,
-        JsonNode event) {
+        JsonNode event,
+        String organizationName) {
 
     public EventEnvelope {
         Objects.requireNonNull(organizationId, "organizationId");
@@ -37,6 +40,18 @@ public record EventEnvelope(
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(event, "event");
+    }
+
+    /** An envelope without the organization's name. */
+    public EventEnvelope(String organizationId, String eventId, String eventType, Instant createdAt, EventSource source,
+                         String resyncId, Instant ingestedAt, JsonNode event) {
+        this(organizationId, eventId, eventType, createdAt, source, resyncId, ingestedAt, event, null);
+    }
+
+    /** The same envelope with the organization's name. */
+    public EventEnvelope withOrganizationName(String name) {
+        return new EventEnvelope(organizationId, eventId, eventType, createdAt, source, resyncId, ingestedAt, event,
+                name);
     }
 
     /** The event's {@code data} object (a directory user, group, membership pair or directory). */

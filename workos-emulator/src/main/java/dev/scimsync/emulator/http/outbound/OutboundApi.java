@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class OutboundApi implements Route {
 
-    private static final Set<String> RESOURCES = Set.of("events", "directories", "directory_users", "directory_groups");
+    private static final Set<String> RESOURCES = Set.of("events", "directories", "directory_users", "directory_groups",
+            "organizations");
 
     private final ApiKeyAuth auth;
     private final Faults faults;
@@ -27,6 +28,7 @@ public final class OutboundApi implements Route {
     private final DirectoriesEndpoint directories;
     private final DirectoryUsersEndpoint users;
     private final DirectoryGroupsEndpoint groups;
+    private final OrganizationsEndpoint organizations;
 
     public OutboundApi(String apiKey, EmulatorModel model, EventLog eventLog, Faults faults, Redeliveries redeliveries) {
         this.auth = new ApiKeyAuth(apiKey);
@@ -36,6 +38,7 @@ public final class OutboundApi implements Route {
         this.directories = new DirectoriesEndpoint(model);
         this.users = new DirectoryUsersEndpoint(model, rateLimiter);
         this.groups = new DirectoryGroupsEndpoint(model);
+        this.organizations = new OrganizationsEndpoint(model);
     }
 
     @Override
@@ -61,6 +64,9 @@ public final class OutboundApi implements Route {
         String resource = segments.get(0);
         String id = segments.size() == 2 ? segments.get(1) : null;
         String method = exchange.method();
+        if (resource.equals("organizations") && id == null) {
+            throw new HttpError(405, Json.object().put("message", "only GET /organizations/{id} is emulated"));
+        }
         if (method.equals("GET") && id == null) {
             switch (resource) {
                 case "events" -> events.list(exchange);
@@ -70,6 +76,7 @@ public final class OutboundApi implements Route {
             }
         } else if (method.equals("GET") && !resource.equals("events")) {
             switch (resource) {
+                case "organizations" -> organizations.get(exchange, id);
                 case "directories" -> directories.get(exchange, id);
                 case "directory_users" -> users.get(exchange, id);
                 default -> groups.get(exchange, id);
