@@ -1,15 +1,20 @@
 package dev.scimsync.poller;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.event.EventTypes;
+import dev.scimsync.core.log.Redact;
 import dev.scimsync.poller.publish.DeadLetter;
 import dev.scimsync.poller.workos.EventsApi;
 import dev.scimsync.poller.workos.WorkosRetry;
@@ -18,7 +23,9 @@ import dev.scimsync.poller.workos.WorkosRetry;
  * Finds the organization of each WorkOS event, the key of the events topic. Membership events carry it
  * inside {@code data.user}/{@code data.group}, user and group events in {@code data}, directory events in
  * the directory; an event with none is resolved from its directory ({@code GET /directories/{id}},
- * cached). What cannot be keyed or is malformed becomes a {@link DeadLetter}.
+ * cached). What cannot be keyed or is malformed becomes a {@link DeadLetter}. Each envelope also carries the
+ * organization's name ({@code GET /organizations/{id}}, once per organization and process; a failed lookup is
+ * tried again after {@link #NAME_RETRY} and never holds up the sync).
  */
 final class EventKeyer {
 
@@ -28,7 +35,14 @@ final class EventKeyer {
 
     private final EventsApi api;
     private final WorkosRetry retry;
+    static final Duration NAME_RETRY = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(EventKeyer.class);
+
     private final Map<String, String> organizationByDirectory = new ConcurrentHashMap<>();
+    /** org → name ("" when WorkOS has none). */
+    private final Map<String, String> nameByOrganization = new ConcurrentHashMap<>();
+    /** org → when its name lookup failed last. */
+    private final Map<String, Instant> nameFailedAt = new ConcurrentHashMap<>();
 
     EventKeyer(EventsApi api, WorkosRetry retry) {
         this.api = api;
@@ -63,7 +77,30 @@ final class EventKeyer {
             return dead(event, id, "no organization: the event names none and its directory is unknown to WorkOS");
         }
         return new Keyed(new EventEnvelope(organizationId, id, type, createdAt, EventSource.EVENTS_API, null,
-                ingestedAt, event), null);
+                ingestedAt, event, nameOf(organizationId, ingestedAt)), null);
+    }
+
+    /** The organization's name, looked up once; null when unknown or while the lookup keeps failing. */
+    private String nameOf(String organizationId, Instant now) {
+        String known = nameByOrganization.get(organizationId);
+        if (known != null) {
+            return known.isEmpty() ? null : known;
+        }
+        Instant failed = nameFailedAt.get(organizationId);
+        if (failed != null && failed.plus(NAME_RETRY).isAfter(now)) {
+            return null;
+        }
+        try {
+            String name = api.organizationName(organizationId);
+            nameByOrganization.put(organizationId, name == null ? "" : name);
+            nameFailedAt.remove(organizationId);
+            return name;
+        } catch (RuntimeException e) { // a name is a nicety: it never stops or delays the sync
+            nameFailedAt.put(organizationId, now);
+            LOG.warn("cannot read the name of organization {} from WorkOS ({}); trying again in {} min", organizationId,
+                    Redact.emailsIn(String.valueOf(e.getMessage())), NAME_RETRY.toMinutes());
+            return null;
+        }
     }
 
     private String organizationOf(String type, JsonNode data) throws InterruptedException {

@@ -89,6 +89,31 @@ class EventKeyerTest {
                 NOW).deadLetter().reason()).isEqualTo("malformed event: data is not an object");
     }
 
+    @Test
+    void shouldCarryTheOrganizationsName_LookedUpOnce_AndNeverHoldUpTheSyncWhenTheLookupFails() throws Exception {
+        directories.names.put("org_a", "Acme Corp");
+        String user = "{\"id\":\"directory_user_1\",\"organization_id\":\"org_a\"}";
+
+        assertThat(keyer.key(event("event_1", "dsync.user.created", user), NOW).envelope().organizationName())
+                .isEqualTo("Acme Corp");
+        assertThat(keyer.key(event("event_2", "dsync.user.updated", user), NOW).envelope().organizationName())
+                .isEqualTo("Acme Corp");
+        assertThat(directories.nameLookups).containsExactly("org_a");
+
+        directories.failNames = true;
+        String other = "{\"id\":\"directory_user_2\",\"organization_id\":\"org_b\"}";
+        var keyed = keyer.key(event("event_3", "dsync.user.created", other), NOW);
+        assertThat(keyed.deadLetter()).isNull();
+        assertThat(keyed.envelope().organizationName()).isNull();
+        // not asked again right away, but after the retry interval
+        keyer.key(event("event_4", "dsync.user.updated", other), NOW.plusSeconds(1));
+        assertThat(directories.nameLookups).containsExactly("org_a", "org_b");
+        directories.failNames = false;
+        directories.names.put("org_b", "Globex");
+        assertThat(keyer.key(event("event_5", "dsync.user.updated", other), NOW.plus(EventKeyer.NAME_RETRY).plusSeconds(1))
+                .envelope().organizationName()).isEqualTo("Globex");
+    }
+
     private static JsonNode event(String id, String type, String data) throws Exception {
         return Json.MAPPER.readTree("{\"object\":\"event\",\"id\":\"" + id + "\",\"event\":\"" + type
                 + "\",\"created_at\":\"2026-11-29T11:59:59.000Z\",\"data\":" + data + "}");
@@ -97,6 +122,9 @@ class EventKeyerTest {
     private static final class FakeDirectories implements EventsApi {
         private final Map<String, String> organizations;
         private final List<String> lookups = new ArrayList<>();
+        private final Map<String, String> names = new java.util.HashMap<>();
+        private final List<String> nameLookups = new ArrayList<>();
+        private boolean failNames;
 
         FakeDirectories(Map<String, String> organizations) {
             this.organizations = organizations;
@@ -111,6 +139,15 @@ class EventKeyerTest {
         public String organizationOfDirectory(String directoryId) {
             lookups.add(directoryId);
             return organizations.get(directoryId);
+        }
+
+        @Override
+        public String organizationName(String organizationId) {
+            nameLookups.add(organizationId);
+            if (failNames) {
+                throw new IllegalStateException("WorkOS answered HTTP 500");
+            }
+            return names.get(organizationId);
         }
     }
 }

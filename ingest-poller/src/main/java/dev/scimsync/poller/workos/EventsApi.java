@@ -16,4 +16,9 @@ public interface EventsApi {
 
     /** The organization a directory belongs to, or null when WorkOS does not know the directory. */
     String organizationOfDirectory(String directoryId);
+
+    /** The organization's name, or null when WorkOS does not know the organization (or it has none). */
+    default String organizationName(String organizationId) {
+        return null;
+    }
 }

@@ -59,4 +59,16 @@ public final class SdkEventsApi implements EventsApi {
             return null;
         }
     }
+
+    @Override
+    public String organizationName(String organizationId) {
+        try {
+            JsonNode organization = workos.baseClient.requestJson(new RequestConfig("GET",
+                    "/organizations/" + organizationId));
+            JsonNode name = organization == null ? null : organization.get("name");
+            return name == null || !name.isTextual() || name.asText().isBlank() ? null : name.asText();
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
 }
