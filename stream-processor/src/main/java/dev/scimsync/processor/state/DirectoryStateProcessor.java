@@ -138,7 +138,27 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 metrics.stale(envelope.eventType());
             }
         }
+        rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+    }
+
+    /** Takes the organization's name from the envelope into its status when it is new or changed. */
+    private void rename(String org, String name) {
+        if (name == null) {
+            return;
+        }
+        SyncStatus previous = status.get(org);
+        if (previous != null && name.equals(previous.organizationName())) {
+            return;
+        }
+        SyncStatus next = previous == null
+                ? new SyncStatus(org, null, null, null, 0, 0, 0, null, null, 1, now(), null, null, name)
+                : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
+                        previous.members(), previous.groups(), previous.memberships(), previous.resyncId(),
+                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
+                        previous.resyncOutcome(), previous.resyncChangedAt(), name);
+        status.put(org, next);
+        pendingStatus.put(org, "");
     }
 
     /**
@@ -156,7 +176,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), resyncId, state,
-                        previous.appliedEvents() + 1, previous.countingSince(), outcome, now());
+                        previous.appliedEvents() + 1, previous.countingSince(), outcome, now(),
+                        previous.organizationName());
         status.put(org, next);
         context.forward(new Record<>(org, (Object) next, context.currentSystemTimeMs(), new RecordHeaders()),
                 STATUS_SINK);
@@ -181,7 +202,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                         previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
                         previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
                         previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
-                        previous.resyncOutcome(), previous.resyncChangedAt());
+                        previous.resyncOutcome(), previous.resyncChangedAt(), previous.organizationName());
         status.put(org, next);
         pendingStatus.put(org, "");
     }

@@ -24,6 +24,7 @@ import java.time.Instant;
  * @param resyncOutcome      what the sweep of {@code resyncId} did or would do, once that resync ended; nullable
  * @param resyncChangedAt    when the processor applied the last change of {@code resyncState} (begin or end
  *                           marker); nullable
+ * @param organizationName   the organization's name as the last event that carried one had it; nullable
  */
 public record SyncStatus(
         String organizationId,
@@ -38,13 +39,22 @@ public record SyncStatus(
         long appliedEvents,
         Instant countingSince,
         ResyncOutcome resyncOutcome,
-        Instant resyncChangedAt) {
+        Instant resyncChangedAt,
+        String organizationName) {
+
+    /** A status without the organization's name. */
+    public SyncStatus(String organizationId, String lastEventId, Instant lastEventCreatedAt, Instant lastAppliedAt,
+                      long members, long groups, long memberships, String resyncId, String resyncState,
+                      long appliedEvents, Instant countingSince, ResyncOutcome resyncOutcome, Instant resyncChangedAt) {
+        this(organizationId, lastEventId, lastEventCreatedAt, lastAppliedAt, members, groups, memberships, resyncId,
+                resyncState, appliedEvents, countingSince, resyncOutcome, resyncChangedAt, null);
+    }
 
     /** A status without a resync outcome. */
     public SyncStatus(String organizationId, String lastEventId, Instant lastEventCreatedAt, Instant lastAppliedAt,
                       long members, long groups, long memberships, String resyncId, String resyncState,
                       long appliedEvents, Instant countingSince) {
         this(organizationId, lastEventId, lastEventCreatedAt, lastAppliedAt, members, groups, memberships, resyncId,
-                resyncState, appliedEvents, countingSince, null, null);
+                resyncState, appliedEvents, countingSince, null, null, null);
     }
 }
