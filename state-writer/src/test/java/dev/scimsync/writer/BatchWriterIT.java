@@ -7,6 +7,7 @@ import static dev.scimsync.writer.Fixtures.aStatus;
 import static dev.scimsync.writer.Fixtures.counting;
 import static dev.scimsync.writer.Fixtures.t;
 import static dev.scimsync.writer.Fixtures.withAppliedEvents;
+import static dev.scimsync.writer.Fixtures.named;
 import static dev.scimsync.writer.Fixtures.withOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -309,6 +310,23 @@ class BatchWriterIT {
         });
         assertThat(rows.groups()).extracting(DirectoryRows.GroupRow::directoryGroupId).containsExactly("g1");
         assertThat(rows.memberships()).containsExactly(new DirectoryRows.MembershipRow("g1", "u1"));
+    }
+
+    @Test
+    void shouldNameTheOrganization_FromTheStatusTopic() throws Exception {
+        log.status(named(aStatus(ORG, 2, 0, 0, 0, null, null), "Acme"));
+        writeNew();
+        assertThat(db.scalar("SELECT name FROM organizations WHERE id = '" + ORG + "'")).isEqualTo("Acme");
+
+        log.status(aStatus(ORG, 3, 0, 0, 0, null, null));
+        writeNew();
+        assertThat(db.scalar("SELECT name FROM organizations WHERE id = '" + ORG + "'")).as("a status without a name")
+                .isEqualTo("Acme");
+
+        log.status(named(aStatus(ORG, 4, 0, 0, 0, null, null), "Acme Corporation"));
+        writeNew();
+        assertThat(new OrganizationQueries(db.dataSource()).list()).singleElement()
+                .satisfies(o -> assertThat(o.name()).isEqualTo("Acme Corporation"));
     }
 
     @Test

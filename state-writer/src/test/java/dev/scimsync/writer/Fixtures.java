@@ -54,6 +54,13 @@ final class Fixtures {
                 s.lastAppliedAt());
     }
 
+    /** The same status carrying the organization's name. */
+    static SyncStatus named(SyncStatus s, String name) {
+        return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),
+                s.groups(), s.memberships(), s.resyncId(), s.resyncState(), s.appliedEvents(), s.countingSince(),
+                s.resyncOutcome(), s.resyncChangedAt(), name);
+    }
+
     /** The same status with another count of applied events (the order of status records). */
     static SyncStatus withAppliedEvents(SyncStatus s, long appliedEvents) {
         return new SyncStatus(s.organizationId(), s.lastEventId(), s.lastEventCreatedAt(), s.lastAppliedAt(), s.members(),

@@ -54,6 +54,14 @@ final class ChangeStatements {
         SyncStatus s = (SyncStatus) value;
         List<Operation> operations = new ArrayList<>(2);
         operations.add(new Operation("sync_status", UPSERT, dialect.upsertProcessorStatus(), ps -> bindStatus(ps, s)));
+        if (s.organizationName() != null) {
+            // the row exists: organizations are ensured for every change of a batch before its statements
+            operations.add(new Operation("organizations", UPSERT, dialect.renameOrganization(), ps -> {
+                ps.setString(1, s.organizationName());
+                ps.setString(2, s.organizationId());
+                ps.setString(3, s.organizationName());
+            }));
+        }
         Instant runTime = s.resyncChangedAt() != null ? s.resyncChangedAt()
                 : s.lastAppliedAt() != null ? s.lastAppliedAt() : s.lastEventCreatedAt();
         if (s.resyncId() != null && s.resyncState() != null && runTime != null) {

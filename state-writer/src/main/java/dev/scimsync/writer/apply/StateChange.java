@@ -65,7 +65,10 @@ public record StateChange(ConsumerRecord<byte[], byte[]> source, Object value) {
             return ms.version().at();
         }
         SyncStatus s = (SyncStatus) value;
-        return s.lastEventCreatedAt() != null ? s.lastEventCreatedAt() : s.lastAppliedAt();
+        // a status before any event (a resync, a name) still creates its organization
+        return s.lastEventCreatedAt() != null ? s.lastEventCreatedAt()
+                : s.lastAppliedAt() != null ? s.lastAppliedAt()
+                : s.resyncChangedAt() != null ? s.resyncChangedAt() : s.countingSince();
     }
 
     /**

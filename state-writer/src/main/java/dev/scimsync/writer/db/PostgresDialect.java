@@ -104,6 +104,14 @@ public final class PostgresDialect {
     }
 
     /**
+     * The organization's name as WorkOS has it (from the status topic); a row that has it already is not
+     * rewritten. Parameters: name, id, name.
+     */
+    public String renameOrganization() {
+        return "UPDATE organizations SET name = ? WHERE id = ? AND name IS DISTINCT FROM ?";
+    }
+
+    /**
      * {@link #ensureOrganization()} for many organizations at once, ids distinct, rows written in array order
      * (the caller sorts them: a fixed lock order). Parameters: arrays of id, created_at, updated_at (timestamptz).
      */
