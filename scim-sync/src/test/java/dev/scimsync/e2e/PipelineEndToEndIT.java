@@ -134,6 +134,7 @@ class PipelineEndToEndIT {
             assertThat(exit).isZero();
             JsonNode orgStatus = Json.MAPPER.readTree(out.toString());
             assertThat(orgStatus.get("id").asText()).isEqualTo(acme.organizationId());
+            assertThat(orgStatus.path("name").asText()).as("the name WorkOS has for the organization").isEqualTo("Acme");
             assertThat(orgStatus.path("last_event_id").asText()).isEqualTo(lastEvent);
             assertThat(orgStatus.get("members").asLong()).isEqualTo(snapshot.users().size());
             assertThat(orgStatus.get("groups").asLong()).isEqualTo(snapshot.groups().size());
@@ -143,7 +144,8 @@ class PipelineEndToEndIT {
         StringWriter table = new StringWriter();
         assertThat(ScimSyncCommand.commandLine().setOut(new PrintWriter(table))
                 .execute("status", "--url", runtime.adminServer().url(), "--data-dir", dataDir.toString())).isZero();
-        assertThat(table.toString()).contains(acme.organizationId()).contains(" " + snapshot.users().size() + " ");
+        assertThat(table.toString()).contains(acme.organizationId()).contains(" Acme ")
+                .contains(" " + snapshot.users().size() + " ");
 
         // the sync-lag histogram on /metrics, open without a token
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(
