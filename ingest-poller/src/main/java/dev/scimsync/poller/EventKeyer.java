@@ -24,7 +24,7 @@ import dev.scimsync.poller.workos.WorkosRetry;
  * inside {@code data.user}/{@code data.group}, user and group events in {@code data}, directory events in
  * the directory; an event with none is resolved from its directory ({@code GET /directories/{id}},
  * cached). What cannot be keyed or is malformed becomes a {@link DeadLetter}. Each envelope also carries the
- * organization's name ({@code GET /organizations/{id}}, once per organization and process; a failed lookup is
+ * organization's name ({@code GET /organizations/{id}}, at most once an hour per organization; a failed lookup is
  * tried again after {@link #NAME_RETRY} and never holds up the sync).
  */
 final class EventKeyer {
@@ -36,11 +36,12 @@ final class EventKeyer {
     private final EventsApi api;
     private final WorkosRetry retry;
     static final Duration NAME_RETRY = Duration.ofMinutes(5);
+    static final Duration NAME_REFRESH = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(EventKeyer.class);
 
     private final Map<String, String> organizationByDirectory = new ConcurrentHashMap<>();
-    /** org → name ("" when WorkOS has none). */
-    private final Map<String, String> nameByOrganization = new ConcurrentHashMap<>();
+    /** org → name ("" when WorkOS has none) and when it was read. */
+    private final Map<String, Named> nameByOrganization = new ConcurrentHashMap<>();
     /** org → when its name lookup failed last. */
     private final Map<String, Instant> nameFailedAt = new ConcurrentHashMap<>();
 
@@ -80,27 +81,33 @@ final class EventKeyer {
                 ingestedAt, event, nameOf(organizationId, ingestedAt)), null);
     }
 
-    /** The organization's name, looked up once; null when unknown or while the lookup keeps failing. */
+    /**
+     * The organization's name, looked up once per {@link #NAME_REFRESH} (a rename in WorkOS sends no event); null
+     * when unknown or while the lookup keeps failing.
+     */
     private String nameOf(String organizationId, Instant now) {
-        String known = nameByOrganization.get(organizationId);
-        if (known != null) {
-            return known.isEmpty() ? null : known;
+        Named known = nameByOrganization.get(organizationId);
+        if (known != null && known.readAt().plus(NAME_REFRESH).isAfter(now)) {
+            return known.name().isEmpty() ? null : known.name();
         }
         Instant failed = nameFailedAt.get(organizationId);
         if (failed != null && failed.plus(NAME_RETRY).isAfter(now)) {
-            return null;
+            return known == null || known.name().isEmpty() ? null : known.name();
         }
         try {
             String name = api.organizationName(organizationId);
-            nameByOrganization.put(organizationId, name == null ? "" : name);
+            nameByOrganization.put(organizationId, new Named(name == null ? "" : name, now));
             nameFailedAt.remove(organizationId);
             return name;
-        } catch (RuntimeException e) { // a name is a nicety: it never stops or delays the sync
+        } catch (Exception e) { // a name is a nicety: it never stops the sync (the SDK may throw undeclared ones)
             nameFailedAt.put(organizationId, now);
             LOG.warn("cannot read the name of organization {} from WorkOS ({}); trying again in {} min", organizationId,
                     Redact.emailsIn(String.valueOf(e.getMessage())), NAME_RETRY.toMinutes());
-            return null;
+            return known == null || known.name().isEmpty() ? null : known.name();
         }
+    }
+
+    private record Named(String name, Instant readAt) {
     }
 
     private String organizationOf(String type, JsonNode data) throws InterruptedException {

@@ -112,6 +112,11 @@ class EventKeyerTest {
         directories.names.put("org_b", "Globex");
         assertThat(keyer.key(event("event_5", "dsync.user.updated", other), NOW.plus(EventKeyer.NAME_RETRY).plusSeconds(1))
                 .envelope().organizationName()).isEqualTo("Globex");
+
+        // renamed in WorkOS (no event says so): seen within the refresh interval
+        directories.names.put("org_a", "Acme Corporation");
+        assertThat(keyer.key(event("event_6", "dsync.user.updated", user), NOW.plus(EventKeyer.NAME_REFRESH).plusSeconds(1))
+                .envelope().organizationName()).isEqualTo("Acme Corporation");
     }
 
     private static JsonNode event(String id, String type, String data) throws Exception {

@@ -84,7 +84,7 @@ final class AdminClientOptions {
                         + "(check SCIM_SYNC_ADMIN_TOKEN)");
             }
             if (response.statusCode() == 404) {
-                throw new AdminApiException("not found: " + path + " (" + response.body() + ")");
+                throw new AdminApiException("not found: " + path + " (" + response.body() + ")", 404);
             }
             if (response.statusCode() / 100 != 2) {
                 throw new AdminApiException("the admin API answered HTTP " + response.statusCode() + " to " + path

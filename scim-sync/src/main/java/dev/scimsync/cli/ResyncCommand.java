@@ -99,6 +99,11 @@ final class ResyncCommand implements Callable<Integer> {
             try {
                 status = client.get("/api/organizations/" + org + "/status");
             } catch (AdminApiException e) {
+                if (e.status() == 404) {
+                    // an organization new to the database: its first status is on its way
+                    waitOrGiveUp(deadline);
+                    continue;
+                }
                 if (e.status() != 501) {
                     throw e;
                 }

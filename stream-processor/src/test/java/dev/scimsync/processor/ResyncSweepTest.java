@@ -22,6 +22,7 @@ import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.event.EventTypes;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.SyncStatus;
+import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.Json;
 import dev.scimsync.processor.fixtures.CountingMetrics;
 import dev.scimsync.processor.fixtures.ProcessorHarness;
@@ -133,9 +134,9 @@ class ResyncSweepTest {
 
     @Test
     void shouldOnlyReportInADryRun() {
-        processor.send(begin("resync_1", "both", true, false, 100, 500));
-        snapshot("resync_1", 6, true);
-        processor.send(end("resync_1"));
+        processor.send(begin("resync_1-dry", "both", true, false, 100, 500));
+        snapshot("resync_1-dry", 6, true);
+        processor.send(end("resync_1-dry"));
 
         assertThat(present()).hasSize(10);
         assertThat(processor.groupState().get(ORG + "/directory_group_2").removed()).isFalse();
@@ -152,9 +153,12 @@ class ResyncSweepTest {
         assertThat(present()).hasSize(10);
         assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("failed");
 
-        // an end marker for a resync a newer begin replaced changes nothing
+        // a newer begin ends the open resync as failed; its own end marker then changes nothing
         processor.send(begin("resync_2", "members", false, false, 100, 500));
         processor.send(begin("resync_3", "members", false, false, 100, 500));
+        assertThat(processor.statuses()).extracting(SyncStatus::resyncId, SyncStatus::resyncState)
+                .contains(org.assertj.core.groups.Tuple.tuple("resync_2", "failed"));
+        snapshot("resync_2", 2, false);
         snapshot("resync_3", 10, false);
         processor.send(end("resync_2"));
         assertThat(present()).hasSize(10);
@@ -190,6 +194,10 @@ class ResyncSweepTest {
         }
         processor.send(end("resync_2", 10));
         assertThat(present()).hasSize(10);
+        // versioned by the later scan's start: newer than the sweep's removal, so the writer takes it too
+        Member restored = processor.memberState().get(ORG + "/" + user(9));
+        assertThat(restored.version()).isEqualTo(new Version(later, ""));
+        assertThat(restored.version().isNewerThan(Version.sweep(SCAN, "resync_1"))).isTrue();
     }
 
     @Test
@@ -207,14 +215,18 @@ class ResyncSweepTest {
 
     @Test
     void shouldApplyNothingOfADryRunsSnapshot() {
-        processor.send(begin("resync_1", "members", true, false, 100, 500));
-        snapshot("resync_1", 10, false);
-        processor.send(aUserEvent().fromResync().ofResync("resync_1").forUser("directory_user_new")
-                .withEventId("resync_1_new").at(SCAN));
-        processor.send(end("resync_1", 11));
+        processor.send(begin("resync_1-dry", "members", true, false, 100, 500));
+        snapshot("resync_1-dry", 10, false);
+        processor.send(aUserEvent().fromResync().ofResync("resync_1-dry").forUser("directory_user_new")
+                .withEventId("resync_1-dry_new").at(SCAN));
+        processor.send(end("resync_1-dry", 11));
 
         assertThat(present()).hasSize(10).doesNotContain("directory_user_new");
         assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("previewed");
+        // an item of the dry run that is no longer open (a replaced one's late item) changes nothing either
+        processor.send(aUserEvent().fromResync().ofResync("resync_1-dry").forUser("directory_user_late")
+                .withEventId("resync_1-dry_late").at(SCAN));
+        assertThat(present()).doesNotContain("directory_user_late");
     }
 
     @Test
@@ -231,9 +243,11 @@ class ResyncSweepTest {
 
     @Test
     void shouldEndAResyncAsFailed_WhenItsEndMarkerNeverComes() {
-        processor.send(begin("resync_1", "members", false, false, 100, 500, Instant.ofEpochMilli(0)));
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
         snapshot("resync_1", 3, false);
 
+        processor.advanceWallClock(java.time.Duration.ofHours(5));
+        assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("running");
         processor.advanceWallClock(java.time.Duration.ofHours(2));
 
         SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);

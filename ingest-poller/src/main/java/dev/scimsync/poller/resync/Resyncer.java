@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.ResyncIds;
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.poller.directory.DirectoryScanner;
@@ -74,7 +75,7 @@ public final class Resyncer implements AutoCloseable {
             throw new ResyncInProgressException("organization " + request.organizationId() + " already has resync "
                     + current.resyncId() + " " + current.phase());
         }
-        String id = newId(clock.instant());
+        String id = newId(clock.instant()) + (request.dryRun() ? ResyncIds.DRY_RUN_SUFFIX : "");
         Progress queued = new Progress(id, request.organizationId(), request.scope().wireValue(), request.dryRun(),
                 "queued", clock.instant(), null, null, null);
         byOrganization.put(request.organizationId(), queued);
@@ -116,10 +117,10 @@ public final class Resyncer implements AutoCloseable {
             LOG.info("resync {} of {}: {} records published after a scan of {} ms ({} WorkOS requests)", id, org,
                     records.size() + 1, scan.took().toMillis(), scan.requests());
         } catch (InterruptedException e) {
-            fail(publisher, begun, org, id, started, "interrupted (scim-sync is stopping)");
+            fail(begun, org, id, started, "interrupted (scim-sync is stopping)");
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            fail(publisher, begun, org, id, started, Redact.emailsIn(String.valueOf(e.getMessage())));
+            fail(begun, org, id, started, Redact.emailsIn(String.valueOf(e.getMessage())));
         } finally {
             try {
                 publisher.close();
@@ -134,13 +135,15 @@ public final class Resyncer implements AutoCloseable {
      * processor ends it as failed on its own if even that is lost. Runs with the interrupt flag clear (a stopping
      * process interrupts the scan), so the marker's Kafka transaction can commit.
      */
-    private void fail(ResyncPublisher publisher, boolean begun, String org, String id, Instant started, String reason) {
+    private void fail(boolean begun, String org, String id, Instant started, String reason) {
         LOG.warn("resync {} of {} failed: {}", id, org, reason);
         registry.counter(MetricNames.RESYNC_RUNS, MetricNames.TAG_RESULT, "failed").increment();
         if (begun) {
             boolean interrupted = Thread.interrupted();
-            try {
-                publisher.publish(List.of(ResyncEvents.aborted(id, org, reason, started, clock.instant())));
+            // a new producer with the same transactional id: the old one may be stuck mid-abort (an interrupt
+            // during its commit), and initialising this one aborts whatever it left open
+            try (ResyncPublisher fresh = publishers.get()) {
+                fresh.publish(List.of(ResyncEvents.aborted(id, org, reason, started, clock.instant())));
             } catch (RuntimeException e) {
                 LOG.warn("resync {} of {}: the abort marker could not be published either ({}); the processor ends "
                         + "the resync as failed after {}", id, org, e.getMessage(), "6 h");

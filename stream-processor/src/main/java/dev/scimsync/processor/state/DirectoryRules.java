@@ -87,20 +87,28 @@ final class DirectoryRules {
 
     private void upsertMember(Member next, Version directoryRemoval) {
         Member stored = stores.member(next.key());
-        if (stored == null || next.version().isNewerThan(stored.version())
-                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)
-                || restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
-                        stored.version())) {
+        if (stored != null && restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
+                stored.version())) {
+            // versioned by the snapshot's scan start, newer than the sweep: the writer takes it too
+            stores.putMember(new Member(next.organizationId(), next.directoryUserId(), next.directoryId(),
+                    next.idpId(), next.email(), next.firstName(), next.lastName(), next.state(), next.roles(),
+                    next.customAttributes(), new Version(next.eventCreatedAt(), ""), next.eventCreatedAt(), false),
+                    stored);
+        } else if (stored == null || next.version().isNewerThan(stored.version())
+                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)) {
             stores.putMember(next, stored);
         }
     }
 
     private void upsertGroup(Group next, Version directoryRemoval) {
         Group stored = stores.group(next.key());
-        if (stored == null || next.version().isNewerThan(stored.version())
-                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)
-                || restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
-                        stored.version())) {
+        if (stored != null && restoresSweep(next.removed(), next.version(), next.eventCreatedAt(), stored.removed(),
+                stored.version())) {
+            stores.putGroup(new Group(next.organizationId(), next.directoryGroupId(), next.directoryId(),
+                    next.idpId(), next.name(), new Version(next.eventCreatedAt(), ""), next.eventCreatedAt(), false),
+                    stored);
+        } else if (stored == null || next.version().isNewerThan(stored.version())
+                || removedWithDirectory(stored.removed(), stored.version(), directoryRemoval)) {
             stores.putGroup(next, stored);
         }
     }
@@ -108,8 +116,8 @@ final class DirectoryRules {
     /**
      * A snapshot item (event id "") of a resync whose scan began after an earlier resync's sweep removed the entity
      * (the sweep's version is at or after that resync's scan start): WorkOS lists it, so the sweep was wrong (e.g.
-     * an item of that resync went to the DLQ) and the later snapshot brings it back. A live event, or an item of a
-     * scan that began before the sweep, stays stale against it.
+     * an item of that resync went to the DLQ) and the later snapshot brings it back, versioned by its scan start.
+     * A live event, or an item of a scan that began before the sweep, stays stale against it.
      */
     private static boolean restoresSweep(boolean nextRemoved, Version next, java.time.Instant nextScanStartedAt,
                                          boolean storedRemoved, Version stored) {

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventSource;
+import dev.scimsync.core.event.ResyncIds;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
@@ -113,7 +114,10 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         Changes changes = stores.begin();
         String org = envelope.organizationId();
         if (change instanceof DirectoryChange.ResyncBegin begin) {
-            resyncs.begin(begin);
+            ResyncSweeper.Ended superseded = resyncs.begin(begin, now());
+            if (superseded != null) {
+                updateResyncStatus(org, superseded.resyncId(), superseded.state(), superseded.outcome(), changes);
+            }
             updateResyncStatus(org, begin.resyncId(), "running", null, changes);
             metrics.applied(envelope.eventType());
         } else if (change instanceof DirectoryChange.ResyncEnd end) {
@@ -126,8 +130,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             }
         } else {
             String itemOf = envelope.source() == EventSource.RESYNC ? envelope.resyncId() : null;
-            // a dry run's snapshot only marks what it lists: the preview changes nothing
-            if (itemOf == null || !resyncs.previewing(org, itemOf)) {
+            // a dry run's snapshot only marks what it lists: the preview changes nothing, even once it is no longer
+            // the open resync (replaced, expired); its id says it is a dry run
+            if (!ResyncIds.isDryRun(itemOf)) {
                 rules.apply(change);
             }
             resyncs.touched(org, change, itemOf);
@@ -181,6 +186,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         status.put(org, next);
         context.forward(new Record<>(org, (Object) next, context.currentSystemTimeMs(), new RecordHeaders()),
                 STATUS_SINK);
+        // sent: the next punctuation need not send the same status again
+        pendingStatus.delete(org);
     }
 
     /**

@@ -28,7 +28,7 @@ import dev.scimsync.processor.event.DirectoryChange;
  * committed before the scan starts, so a change made in the IdP while the scan ran is published behind it and
  * marks its entity: the sweep never removes what changed during the scan. A snapshot with fewer items applied
  * than the end marker announces (an item went to the DLQ) sweeps nothing; a resync whose end marker never comes
- * is ended as failed after {@link #MAX_AGE}.
+ * is ended as failed {@link #MAX_AGE} after its begin marker was applied, or when a newer one begins.
  */
 final class ResyncSweeper {
 
@@ -56,20 +56,24 @@ final class ResyncSweeper {
         this.rules = rules;
     }
 
-    /** Opens a resync; one still open for the organization (its end never came) is forgotten. */
-    void begin(DirectoryChange.ResyncBegin b) {
+    /**
+     * Opens a resync. One still open for the organization (another instance's, or one whose end never came) is
+     * forgotten and returned, ended as failed.
+     *
+     * @param now this processor's wall clock
+     */
+    Ended begin(DirectoryChange.ResyncBegin b, Instant now) {
         ActiveResync previous = active.get(b.organizationId());
+        Ended superseded = null;
         if (previous != null) {
             forget(previous.resyncId());
+            superseded = new Ended(b.organizationId(), previous.resyncId(), "failed", new ResyncOutcome(
+                    previous.scope(), previous.dryRun(), 0, 0, 0, 0, "superseded by " + b.resyncId()
+                            + " before its end marker; nothing swept"));
         }
         active.put(b.organizationId(), new ActiveResync(b.resyncId(), b.scope(), b.dryRun(), b.force(),
-                b.maxRemovalPercent(), b.maxRemovalCount(), b.scanStartedAt(), 0));
-    }
-
-    /** True when the organization's open resync is {@code resyncId} and a dry run: its items are not applied. */
-    boolean previewing(String organizationId, String resyncId) {
-        ActiveResync resync = active.get(organizationId);
-        return resync != null && resync.dryRun() && resync.resyncId().equals(resyncId);
+                b.maxRemovalPercent(), b.maxRemovalCount(), b.scanStartedAt(), 0, now));
+        return superseded;
     }
 
     /**
@@ -107,12 +111,12 @@ final class ResyncSweeper {
     record Ended(String organizationId, String resyncId, String state, ResyncOutcome outcome) {
     }
 
-    /** Ends, as failed, every resync whose scan began more than {@link #MAX_AGE} before {@code now}. */
+    /** Ends, as failed, every resync this processor opened more than {@link #MAX_AGE} before {@code now}. */
     List<Ended> expire(Instant now) {
         List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, ActiveResync> it = active.all()) {
             it.forEachRemaining(entry -> {
-                if (entry.value.scanStartedAt().plus(MAX_AGE).isBefore(now)) {
+                if (entry.value.openedAt().plus(MAX_AGE).isBefore(now)) {
                     stale.add(entry.key);
                 }
             });
@@ -123,7 +127,7 @@ final class ResyncSweeper {
             forget(resync.resyncId());
             active.delete(org);
             ended.add(new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
-                    0, 0, 0, 0, "no end marker within " + MAX_AGE.toHours() + " h of the scan start; nothing swept")));
+                    0, 0, 0, 0, "no end marker within " + MAX_AGE.toHours() + " h of its begin marker; nothing swept")));
         }
         return ended;
     }
