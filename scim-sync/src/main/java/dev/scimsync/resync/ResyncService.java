@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.scimsync.core.event.ResyncScope;
 import dev.scimsync.poller.resync.ResyncRequest;
-import dev.scimsync.poller.resync.ResyncScope;
 import dev.scimsync.poller.resync.Resyncer;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.query.OrganizationStatus;

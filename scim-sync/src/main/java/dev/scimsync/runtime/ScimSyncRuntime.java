@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -175,7 +176,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
                     scanUserRequestsPerSecond);
             // one transactional id per process: resyncs of two poller instances must not fence each other
-            String resyncTransactionalId = effective.transactionalId() + "-resync-" + java.util.UUID.randomUUID();
+            String resyncTransactionalId = effective.transactionalId() + "-resync-" + UUID.randomUUID();
             Resyncer resyncer = new Resyncer(scanner, () -> new ResyncPublisher(effective.bootstrapServers(),
                     effective.topics(), resyncTransactionalId), Clock.systemUTC(), registry);
             started.add(resyncer);

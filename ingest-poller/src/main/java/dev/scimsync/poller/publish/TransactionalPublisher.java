@@ -3,12 +3,9 @@ package dev.scimsync.poller.publish;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.topic.DeadLetterHeaders;
@@ -27,23 +24,10 @@ public final class TransactionalPublisher implements AutoCloseable {
 
     public TransactionalPublisher(String bootstrapServers, Topics topics, String transactionalId) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                // one request in flight per partition: with transactions v2, a first send answered
-                // CONCURRENT_TRANSACTIONS (the previous commit's markers still being written) would otherwise
-                // make the requests behind it fail with OUT_OF_ORDER_SEQUENCE_NUMBER
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                // a transaction holds up to ~1,000 events (~1 MB): with one request in flight, big batches keep
-                // it to about one request per partition
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        // a transaction holds up to ~1,000 events (~1 MB): with one request in flight, big batches keep it to
+        // about one request per partition
+        this.producer = TransactionalProducers.create(bootstrapServers, transactionalId, 512 * 1024,
+                Duration.ofSeconds(60));
     }
 
     /** Fences earlier instances with the same transactional id; must run before {@link CursorStore#read}. */
@@ -59,11 +43,8 @@ public final class TransactionalPublisher implements AutoCloseable {
     public void publish(List<EventEnvelope> events, List<DeadLetter> deadLetters, Cursor cursor) {
         producer.beginTransaction();
         try {
-            var eventsTopic = topics.events();
             for (EventEnvelope envelope : events) {
-                producer.send(new ProducerRecord<>(eventsTopic.name(),
-                        eventsTopic.keySerde().serializer().serialize(eventsTopic.name(), envelope.organizationId()),
-                        eventsTopic.valueSerde().serializer().serialize(eventsTopic.name(), envelope)));
+                producer.send(TransactionalProducers.event(topics.events(), envelope));
             }
             for (DeadLetter dead : deadLetters) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.dlq().name(), null,

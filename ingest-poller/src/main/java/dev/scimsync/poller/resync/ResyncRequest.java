@@ -2,6 +2,8 @@ package dev.scimsync.poller.resync;
 
 import java.util.Objects;
 
+import dev.scimsync.core.event.ResyncScope;
+
 /**
  * A resync of one organization as asked for.
  *

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scimsync.core.event.DirectoryUsers;
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventTypes;
+import dev.scimsync.core.event.ResyncScope;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
@@ -103,8 +104,10 @@ public final class EventParser {
             }
             case EventTypes.RESYNC_BEGIN -> {
                 String scope = p.requiredText(data, "scope");
-                if (!scope.equals("members") && !scope.equals("groups") && !scope.equals("both")) {
-                    throw p.invalid("scope must be members, groups or both, not " + scope);
+                try {
+                    ResyncScope.parse(scope);
+                } catch (IllegalArgumentException e) {
+                    throw p.invalid(e.getMessage());
                 }
                 return new DirectoryChange.ResyncBegin(eventId, createdAt, org, p.requiredText(data, "resync_id"),
                         scope, data.path("dry_run").asBoolean(false), data.path("force").asBoolean(false),

@@ -2,6 +2,8 @@ package dev.scimsync.processor.state;
 
 import java.time.Instant;
 
+import dev.scimsync.core.event.ResyncScope;
+
 /**
  * A resync whose begin marker was applied and whose end marker has not come yet (value of the resyncs store).
  *
@@ -12,11 +14,11 @@ public record ActiveResync(String resyncId, String scope, boolean dryRun, boolea
                            int maxRemovalCount, Instant scanStartedAt, long items, Instant openedAt) {
 
     boolean members() {
-        return !scope.equals("groups");
+        return ResyncScope.parse(scope).members();
     }
 
     boolean groups() {
-        return !scope.equals("members");
+        return ResyncScope.parse(scope).groups();
     }
 
     ActiveResync withOneMoreItem() {

@@ -119,7 +119,7 @@ final class DirectoryRules {
      * an item of that resync went to the DLQ) and the later snapshot brings it back, versioned by its scan start.
      * A live event, or an item of a scan that began before the sweep, stays stale against it.
      */
-    private static boolean restoresSweep(boolean nextRemoved, Version next, java.time.Instant nextScanStartedAt,
+    private static boolean restoresSweep(boolean nextRemoved, Version next, Instant nextScanStartedAt,
                                          boolean storedRemoved, Version stored) {
         return !nextRemoved && storedRemoved && next.eventId().isEmpty() && nextScanStartedAt != null
                 && stored.eventId().startsWith(Version.SWEEP_PREFIX) && nextScanStartedAt.isAfter(stored.at());

@@ -1,4 +1,4 @@
-package dev.scimsync.poller.resync;
+package dev.scimsync.core.event;
 
 import java.util.Locale;
 
