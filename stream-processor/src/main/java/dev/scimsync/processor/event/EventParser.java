@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.event.DirectoryUsers;
 import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.event.EventTypes;
 import dev.scimsync.core.event.ResyncScope;
 import dev.scimsync.core.model.Group;
@@ -40,9 +41,11 @@ public final class EventParser {
             throw p.invalid("record key " + recordKey + " is not the envelope's organization "
                     + envelope.organizationId());
         }
+        checkSource(envelope, p);
         String org = envelope.organizationId();
         Instant createdAt = createdAt(envelope, p);
         JsonNode data = envelope.data();
+        StoredText.check(data, p::invalid);
         Version eventVersion = new Version(createdAt, eventId);
         switch (type) {
             case EventTypes.USER_CREATED, EventTypes.USER_UPDATED -> {
@@ -125,6 +128,27 @@ public final class EventParser {
             default -> {
                 return new DirectoryChange.NoChange(eventId, createdAt, type);
             }
+        }
+    }
+
+    /**
+     * Only scim-sync's own resync writes {@code scim_sync.*} records (source {@code resync}): served by the Events
+     * API, a forged marker could sweep an organization. From the Events API, only the Directory Sync types the
+     * poller asks for are applied; anything else is refused rather than ignored, so it shows in the DLQ.
+     */
+    private static void checkSource(EventEnvelope envelope, Payload p) {
+        String type = envelope.eventType();
+        boolean ours = type.startsWith(EventTypes.RESYNC_PREFIX);
+        if (envelope.source() == EventSource.RESYNC) {
+            if (!ours) {
+                throw p.invalid("a resync record of type " + type + ": a resync writes only " + EventTypes.RESYNC_PREFIX
+                        + "* records");
+            }
+        } else if (ours) {
+            throw p.invalid("a resync record from " + (envelope.source() == null ? "an unknown source"
+                    : "the Events API") + ": only scim-sync's own resync writes " + EventTypes.RESYNC_PREFIX + "* records");
+        } else if (!EventTypes.DIRECTORY_SYNC.contains(type)) {
+            throw p.invalid("not a Directory Sync event type scim-sync applies");
         }
     }
 

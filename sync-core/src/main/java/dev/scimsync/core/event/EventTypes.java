@@ -17,13 +17,17 @@ public final class EventTypes {
     public static final String GROUP_USER_REMOVED = "dsync.group.user_removed";
 
     /** Resync markers and snapshot items: never emitted by WorkOS, only by the resync of ingest-poller. */
+    public static final String RESYNC_PREFIX = "scim_sync.";
     public static final String RESYNC_BEGIN = "scim_sync.resync.begin";
     public static final String RESYNC_USER = "scim_sync.resync.user";
     public static final String RESYNC_GROUP = "scim_sync.resync.group";
     public static final String RESYNC_MEMBERSHIP = "scim_sync.resync.membership";
     public static final String RESYNC_END = "scim_sync.resync.end";
 
-    /** Every Directory Sync event type the poller asks WorkOS for (dsync.token.* are passed through). */
+    /**
+     * Every Directory Sync event type the poller asks WorkOS for, and the only ones it publishes from the Events
+     * API: any other type WorkOS serves goes to the DLQ.
+     */
     public static final List<String> DIRECTORY_SYNC = List.of(
             DIRECTORY_ACTIVATED, DIRECTORY_DELETED,
             USER_CREATED, USER_UPDATED, USER_DELETED,
