@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.scimsync.core.log.Redact;
 import dev.scimsync.writer.apply.BatchFailedException;
 import dev.scimsync.writer.apply.BatchResult;
 import dev.scimsync.writer.apply.BatchWriter;
 import dev.scimsync.writer.apply.RecordDecoder;
 import dev.scimsync.writer.db.PostgresDialect;
+import dev.scimsync.writer.db.RecordErrors;
 import dev.scimsync.writer.db.TransientErrors;
 import dev.scimsync.writer.dlq.KafkaDeadLetterSink;
 import dev.scimsync.writer.metrics.WriterMetrics;
@@ -222,7 +222,12 @@ public final class StateWriter implements AutoCloseable {
             flush();
         } catch (Throwable t) {
             failure = t;
-            LOG.error("state-writer stopped: {}", Redact.emailsIn(t.toString()), t);
+            // a database error's stack trace would repeat the statement with its values: described, not printed
+            if (RecordErrors.isDatabaseError(t)) {
+                LOG.error("state-writer stopped: {}", TransientErrors.describe(t));
+            } else {
+                LOG.error("state-writer stopped: {}", TransientErrors.describe(t), t);
+            }
         } finally {
             try {
                 consumer.close();
@@ -270,7 +275,7 @@ public final class StateWriter implements AutoCloseable {
             throw e; // skipping the batch would diverge silently and retrying it in a loop hides the problem: stop
         } catch (Exception e) {
             LOG.error("could not write a batch ({}); re-reading from the stored offsets after {}",
-                    Redact.emailsIn(TransientErrors.describe(e)), config.retryMaxBackoff(), e);
+                    TransientErrors.describe(e), config.retryMaxBackoff());
             reseekAll();
             sleep(config.retryMaxBackoff());
         }

@@ -499,6 +499,43 @@ class BatchWriterIT {
     }
 
     @Test
+    void shouldDeadLetterEveryBadRecord_WhenAllChangesOfATableFailOnTheirOwnData_NotStopTheWriter() throws Exception {
+        log.member(aMember(ORG, "u1").at(1).build());
+        writeNew();
+        // two NUL bytes in one batch: every member change of the batch fails alone, yet the table takes good data
+        log.member(aMember(ORG, "u2").withFirstName("Nul\u0000One").withEmail("nul.one@example.com").at(2).build());
+        log.member(aMember(ORG, "u3").withFirstName("Nul\u0000Two").withEmail("nul.two@example.com").at(3).build());
+        log.group(aGroup(ORG, "g1").at(2).build());
+
+        BatchResult result = writeNew();
+
+        assertThat(result.deadLettered()).isEqualTo(2);
+        assertThat(deadLetters).hasSize(2).allSatisfy(l -> assertThat(l.reason())
+                .startsWith("database rejected the change").contains("22021")
+                .doesNotContain("Nul").doesNotContain("example.com"));
+        assertThat(db.scalar("SELECT string_agg(directory_user_id, ',') FROM members")).isEqualTo("u1");
+        assertThat(db.scalar("SELECT count(*) FROM groups")).isEqualTo(1L);
+        assertThat(db.scalar("SELECT sum(next_offset) FROM writer_offsets")).isEqualTo(java.math.BigDecimal.valueOf(4));
+        assertThat(db.scalar("SELECT count(*) FROM organizations WHERE id = 'scim-sync-probe'"))
+                .as("the known-good probe leaves nothing").isEqualTo(0L);
+    }
+
+    @Test
+    void shouldDescribeADatabaseErrorWithoutTheRecordsValues() throws Exception {
+        // PostgreSQL's detail quotes the duplicate value: "Key (first_name)=(Ada) already exists"
+        db.execute("CREATE UNIQUE INDEX members_first_name_unique ON members (first_name)");
+        log.member(aMember(ORG, "u1").withFirstName("Ada").at(1).build());
+        writeNew();
+        log.member(aMember(ORG, "u2").withFirstName("Ada").at(2).build());
+        log.member(aMember(ORG, "u3").withFirstName("Alan").at(2).build());
+
+        writeNew();
+
+        assertThat(deadLetters).singleElement().satisfies(l -> assertThat(l.reason()).contains("23505")
+                .contains("members_first_name_unique").doesNotContain("Ada"));
+    }
+
+    @Test
     void shouldApplyARestartedCount_WhenItsCountingSinceIsLater_AndIgnoreTheOldCountBelowItsHighest() throws Exception {
         java.time.Instant a = t(0);
         java.time.Instant b = t(3600); // a new processor application id: a new count, started later

@@ -61,6 +61,7 @@ public final class BatchWriter {
     private final RecordDecoder decoder;
     private final ChangeStatements statements;
     private final MultiRowWriter multiRow;
+    private final KnownGoodProbe probe;
     private final OffsetStore offsets;
     private final Retry retry;
     private final Retry batchRetry;
@@ -81,6 +82,7 @@ public final class BatchWriter {
         this.decoder = decoder;
         this.statements = new ChangeStatements(dialect);
         this.multiRow = new MultiRowWriter(dialect);
+        this.probe = new KnownGoodProbe(statements);
         this.offsets = offsets;
         this.retry = retry;
         this.batchRetry = retry.orWhen(BatchWriter::isBatchLevelDatabaseError);
@@ -240,7 +242,7 @@ public final class BatchWriter {
                     lanes.flushAll();
                 }
                 if (isolated) {
-                    refuseIfEveryChangeOfATableFailed(changes, attempt);
+                    refuseIfATableRefusesKnownGoodData(connection, changes, attempt);
                     recountCounts(connection, organizations);
                 } else {
                     addToCounts(connection, counts);
@@ -298,14 +300,15 @@ public final class BatchWriter {
     }
 
     /**
-     * The breaker, per table: when two or more changes of one table were tried alone and every one of them
-     * failed, the cause is more likely the database (a new constraint or trigger, a changed column type) than
-     * the data, and dead-lettering them would skip that table's stream while the other tables' changes
-     * succeed and the offsets move on. Per table, not per batch: a batch's statuses or groups still being
-     * written must not hide that every member change is rejected. A single failing change of its table (or
-     * one bad change among good ones) cannot be told apart from bad data and goes to the DLQ.
+     * The breaker, per table: when every change of a table that was tried alone failed, the cause may be the
+     * database (a new constraint or trigger, a changed column type) rather than the data, and dead-lettering them
+     * would skip that table's stream while the other tables' changes succeed and the offsets move on. So a
+     * known-good change of that table is tried ({@link KnownGoodProbe}): only if it fails too does the batch stop.
+     * Otherwise the failures were the records' own (a NUL byte, a value too long…) and go to the DLQ, however many
+     * of them the batch holds.
      */
-    private static void refuseIfEveryChangeOfATableFailed(List<StateChange> changes, Attempt attempt) {
+    private void refuseIfATableRefusesKnownGoodData(Connection connection, List<StateChange> changes,
+                                                    Attempt attempt) throws SQLException {
         Map<String, int[]> byTable = new TreeMap<>(); // table -> {tried alone, failed}
         for (int i = 0; i < changes.size(); i++) {
             if (attempt.ownerProtected[i]) {
@@ -318,11 +321,17 @@ public final class BatchWriter {
         for (Map.Entry<String, int[]> entry : byTable.entrySet()) {
             int tried = entry.getValue()[0];
             int failed = entry.getValue()[1];
-            if (tried >= 2 && failed == tried) {
+            if (failed == 0 || failed < tried) {
+                continue; // some of the table's changes passed: the table takes good data
+            }
+            SQLException probeFailure = probe.tryTable(connection, entry.getKey(),
+                    (c, change) -> ensureOrganizations(c, List.of(change)));
+            if (probeFailure != null) {
                 SQLException first = attempt.firstFailure.get(entry.getKey());
                 throw new BatchFailedException("every one of the " + failed + " changes of table " + entry.getKey()
-                        + " in the batch failed alone (first: " + Redact.emailsIn(TransientErrors.describe(first))
-                        + "); not dead-lettering them all: check the database's constraints, triggers and columns of "
+                        + " in the batch failed alone (first: " + TransientErrors.describe(first)
+                        + "), and so did a known-good change (" + TransientErrors.describe(probeFailure)
+                        + "); not dead-lettering them: check the database's constraints, triggers and columns of "
                         + entry.getKey() + ", then restart", first);
             }
         }

@@ -67,12 +67,12 @@ public final class Retry {
             } catch (Exception e) {
                 if (!isRetryable.test(e) || attempt >= maxAttempts) {
                     if (attempt > 1) {
-                        LOG.warn("{}: giving up after {} attempts: {}", operation, attempt, e.toString());
+                        LOG.warn("{}: giving up after {} attempts: {}", operation, attempt, TransientErrors.describe(e));
                     }
                     throw e;
                 }
                 LOG.warn("{}: attempt {} of {} failed, retrying in {} ms: {}", operation, attempt, maxAttempts,
-                        backoff.toMillis(), e.toString());
+                        backoff.toMillis(), TransientErrors.describe(e));
                 sleeper.sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }

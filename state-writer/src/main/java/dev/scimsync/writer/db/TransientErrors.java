@@ -4,6 +4,11 @@ import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import dev.scimsync.core.log.Redact;
+
 /**
  * Which database errors are worth retrying: lost or refused connections, serialization failures,
  * deadlocks, an administrator's or crash shutdown, too many connections. Everything else (constraint
@@ -42,14 +47,59 @@ public final class TransientErrors {
         return false;
     }
 
-    /** The most specific message of a database error: a batch's next exception holds the server's one. */
+    /**
+     * The most specific database error, without the data: PgJDBC's batch errors quote the statement with its
+     * parameters (emails, names) and PostgreSQL's details quote the offending values, so only the exception's
+     * class, the SQLState, the server's primary message with quoted values masked, and the table, column and
+     * constraint names are shown. Safe for logs, errors and dead-letter headers.
+     */
     public static String describe(Throwable error) {
-        Throwable shown = error;
-        if (error instanceof SQLException sql && sql.getNextException() != null) {
-            shown = sql.getNextException();
+        if (error == null) {
+            return "null";
         }
-        String state = shown instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return shown.getClass().getSimpleName() + ": " + shown.getMessage() + state;
+        Throwable shown = RecordErrors.serverError(error);
+        if (shown == null) {
+            shown = error;
+        }
+        StringBuilder text = new StringBuilder(shown.getClass().getSimpleName());
+        ServerErrorMessage server = shown instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        if (server != null) {
+            text.append(": ").append(maskQuoted(server.getMessage()));
+            appendName(text, "table", server.getTable());
+            appendName(text, "column", server.getColumn());
+            appendName(text, "constraint", server.getConstraint());
+        } else if (shown instanceof SQLException) {
+            text.append(": ").append(maskQuoted(firstLine(shown.getMessage())));
+        } else {
+            text.append(": ").append(Redact.emailsIn(String.valueOf(shown.getMessage())));
+        }
+        if (shown instanceof SQLException sql && sql.getSQLState() != null) {
+            text.append(" [SQLState ").append(sql.getSQLState()).append(']');
+        }
+        return text.toString();
+    }
+
+    /** {@code "…"} and {@code '…'} spans hold values in PostgreSQL's and PgJDBC's messages: masked. */
+    static String maskQuoted(String message) {
+        if (message == null) {
+            return "";
+        }
+        return Redact.emailsIn(message.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"")
+                .replaceAll("\\((.*)\\)=\\((.*)\\)", "($1)=(…)"));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static void appendName(StringBuilder text, String what, String name) {
+        if (name != null) {
+            text.append(", ").append(what).append(' ').append(name);
+        }
     }
 
     /** Class 08 (connection exception) and the states listed above. */
