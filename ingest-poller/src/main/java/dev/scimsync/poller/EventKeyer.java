@@ -23,7 +23,8 @@ import dev.scimsync.poller.workos.WorkosRetry;
  * Finds the organization of each WorkOS event, the key of the events topic. Membership events carry it
  * inside {@code data.user}/{@code data.group}, user and group events in {@code data}, directory events in
  * the directory; an event with none is resolved from its directory ({@code GET /directories/{id}},
- * cached). What cannot be keyed or is malformed becomes a {@link DeadLetter}. Each envelope also carries the
+ * cached). What cannot be keyed or is malformed, and any event type but the Directory Sync ones the processor
+ * applies ({@link EventTypes#DIRECTORY_SYNC}), becomes a {@link DeadLetter}. Each envelope also carries the
  * organization's name ({@code GET /organizations/{id}}, at most once an hour per organization; a failed lookup is
  * tried again after {@link #NAME_RETRY} and never holds up the sync).
  */
@@ -32,6 +33,9 @@ final class EventKeyer {
     /** Either an envelope or a dead letter. */
     record Keyed(EventEnvelope envelope, DeadLetter deadLetter) {
     }
+
+    /** Fixed (it tags a metric): the type itself is in the dead letter's payload. */
+    static final String UNKNOWN_TYPE = "unknown event type: not a Directory Sync event type scim-sync applies";
 
     private final EventsApi api;
     private final WorkosRetry retry;
@@ -58,6 +62,10 @@ final class EventKeyer {
         }
         if (type == null) {
             return dead(event, id, "malformed event: no event type");
+        }
+        if (!EventTypes.DIRECTORY_SYNC.contains(type)) {
+            // scim_sync.* markers are ours alone: served by the Events API they would be obeyed as a resync
+            return dead(event, id, UNKNOWN_TYPE);
         }
         Instant createdAt;
         try {

@@ -36,11 +36,22 @@ import dev.scimsync.poller.workos.WorkosRetry;
  * the same transaction. Pages back-to-back while pages are full, otherwise waits the poll interval.
  *
  * <p>Runs on its own thread. Only the instance holding the {@link LeaderLock} polls; the others wait.
+ *
+ * <p>WorkOS is an untrusted upstream. An event served again after it was published is not published twice; a
+ * full page that brings nothing new (a cursor that does not advance) is not followed at once but backed off, logged
+ * and counted; a publish that keeps failing backs off too and says why. Both leave
+ * {@link #sinceProgress()} growing, which readiness and the alerts read.
  */
 public final class EventsPoller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsPoller.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** Event ids published lately: WorkOS serving one again must not publish it twice. */
+    private static final int REMEMBERED_IDS = 100_000;
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
+    /** How a round of polling ended. */
+    private enum Round { MORE, CAUGHT_UP, STALLED }
 
     /** What a poller is doing, for status and tests. */
     public enum State { STARTING, STANDBY, POLLING, STOPPED, FAILED }
@@ -63,6 +74,15 @@ public final class EventsPoller implements AutoCloseable {
             return size() > 1_000;
         }
     });
+
+    private final Set<String> publishedIds = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_IDS;
+        }
+    });
+    private int stalledRounds;
+    private int failedPublishes;
 
     public EventsPoller(PollerConfig config, EventsApi api, PollerMetrics metrics, Clock clock) {
         this.config = config;
@@ -92,6 +112,11 @@ public final class EventsPoller implements AutoCloseable {
         return failure;
     }
 
+    /** How long this instance, while it leads, has been neither caught up nor moving (zero on a standby). */
+    public Duration sinceProgress() {
+        return metrics.sinceProgress();
+    }
+
     /** The last committed cursor of this instance, null before it led. */
     public Cursor cursor() {
         return cursor;
@@ -103,10 +128,11 @@ public final class EventsPoller implements AutoCloseable {
             this.lock = lock;
             while (running) {
                 state = State.STANDBY;
-                if (!lock.poll(Duration.ofMillis(500))) {
-                    continue;
+                boolean leading = lock.poll(Duration.ofMillis(500));
+                metrics.leading(leading);
+                if (leading) {
+                    lead(lock);
                 }
-                lead(lock);
             }
             state = State.STOPPED;
         } catch (InterruptedException | WakeupException e) {
@@ -123,6 +149,8 @@ public final class EventsPoller implements AutoCloseable {
                         Redact.emailsIn(e.toString()));
                 fail(e);
             }
+        } finally {
+            metrics.leading(false);
         }
     }
 
@@ -144,8 +172,12 @@ public final class EventsPoller implements AutoCloseable {
             metrics.cursorAt(cursor.lastEventCreatedAt());
             state = State.POLLING;
             while (running && lock.poll(Duration.ZERO)) {
-                boolean full = pollOnce(publisher);
-                if (!full) {
+                Round round = pollOnce(publisher);
+                failedPublishes = 0;
+                stalledRounds = round == Round.STALLED ? stalledRounds + 1 : 0;
+                if (round == Round.STALLED) {
+                    lock.poll(backoff(stalledRounds));
+                } else if (round == Round.CAUGHT_UP) {
                     lock.poll(config.pollInterval());
                 }
             }
@@ -157,23 +189,60 @@ public final class EventsPoller implements AutoCloseable {
             if (!running || e.getCause() instanceof InterruptedException) {
                 throw new InterruptedException("closing");
             }
-            // a broker restart or timeout: nothing was committed, go around and resume from the stored cursor
-            LOG.warn("Kafka error while publishing ({}); resuming from the last committed cursor", e.toString());
-            Thread.sleep(1000);
+            publishFailed(e);
         }
+    }
+
+    /**
+     * A Kafka error while publishing: nothing was committed, so the next round resumes from the stored cursor. It
+     * is counted by cause; once it repeats it is an error in the log, and waits grow to the poller's max backoff.
+     */
+    private void publishFailed(KafkaException e) throws InterruptedException {
+        failedPublishes++;
+        String cause = causeOf(e);
+        metrics.publishFailed(cause);
+        Duration wait = backoff(failedPublishes);
+        if (failedPublishes >= 3) {
+            LOG.error("publishing to Kafka failed {} times in a row ({}: {}); the sync is stalled, nothing is lost or "
+                    + "skipped; retrying from the last committed cursor in {} ms", failedPublishes, cause,
+                    Redact.emailsIn(e.toString()), wait.toMillis());
+        } else {
+            LOG.warn("Kafka error while publishing ({}); resuming from the last committed cursor in {} ms",
+                    Redact.emailsIn(e.toString()), wait.toMillis());
+        }
+        Thread.sleep(wait.toMillis());
+    }
+
+    /** 1 s, 2 s, 4 s… up to the poller's max backoff. */
+    private Duration backoff(int attempt) {
+        long ms = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16);
+        return Duration.ofMillis(Math.min(ms, config.maxBackoff().toMillis()));
+    }
+
+    /** The innermost Kafka exception's name in snake case ({@code RecordTooLargeException} → record_too_large). */
+    static String causeOf(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KafkaException) {
+                innermost = t;
+            }
+        }
+        String name = innermost.getClass().getSimpleName().replaceFirst("Exception$", "");
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
      * Reads pages back to back while they are full, up to {@code pagesPerTransaction}, and publishes them in
      * one transaction: catching up is bound by WorkOS, not by a Kafka commit per page, and a page that is not
-     * full (the live case) is published at once. Returns whether the last page was full (more may wait).
+     * full (the live case) is published at once. A full page that moves nothing ends the round as stalled.
      */
-    private boolean pollOnce(TransactionalPublisher publisher) throws InterruptedException {
+    private Round pollOnce(TransactionalPublisher publisher) throws InterruptedException {
         Cursor next = cursor;
         List<EventEnvelope> envelopes = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        boolean full = false;
+        Round round = Round.CAUGHT_UP;
         Set<String> idless = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (int pages = 0; pages < config.pagesPerTransaction(); pages++) {
             Cursor from = next;
             long started = System.nanoTime();
@@ -192,34 +261,74 @@ public final class EventsPoller implements AutoCloseable {
                     break;
                 }
             }
+            metrics.pollSucceeded();
             metrics.pollTook(Duration.ofNanos(System.nanoTime() - started));
-            next = collect(page, from, envelopes, deadLetters, idless);
-            full = page.events().size() >= config.pageLimit();
+            int before = envelopes.size() + deadLetters.size();
+            next = collect(page, from, envelopes, deadLetters, idless, ids);
+            boolean full = page.events().size() >= config.pageLimit();
+            boolean moved = !java.util.Objects.equals(next.after(), from.after())
+                    || envelopes.size() + deadLetters.size() > before;
+            if (full && !moved) {
+                stalled(from, page.events().size());
+                round = Round.STALLED;
+                break;
+            }
+            round = full ? Round.MORE : Round.CAUGHT_UP;
             if (!full) {
                 break;
             }
         }
-        if (envelopes.isEmpty() && deadLetters.isEmpty()) {
-            return false;
+        if (envelopes.isEmpty() && deadLetters.isEmpty() && next.equals(cursor)) {
+            if (round == Round.CAUGHT_UP) {
+                metrics.progressed(); // at the head with nothing new: a quiet directory, not a stall
+            }
+            return round;
         }
         long publishing = System.nanoTime();
-        publisher.publish(envelopes, deadLetters, next);
+        List<DeadLetter> oversized = publisher.publish(envelopes, deadLetters, next);
         metrics.publishTook(Duration.ofNanos(System.nanoTime() - publishing));
-        // remembered only once durable: an aborted transaction must dead-letter them again
+        metrics.progressed();
+        // remembered only once durable: an aborted transaction must publish (or dead-letter) them again
         idlessDeadLetters.addAll(idless);
+        publishedIds.addAll(ids);
         cursor = next;
         envelopes.forEach(e -> metrics.published(e.eventType()));
         deadLetters.forEach(d -> metrics.deadLettered(d.reason()));
+        for (DeadLetter dead : oversized) {
+            metrics.deadLettered("event too large");
+            LOG.error("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
+        }
         metrics.cursorAt(next.lastEventCreatedAt());
-        return full;
+        return round;
     }
 
-    /** Keys a page's events into {@code envelopes} and {@code deadLetters}; returns the cursor after the page. */
+    private void stalled(Cursor from, int pageSize) {
+        metrics.stalledPage();
+        Duration wait = backoff(stalledRounds + 1);
+        String message = "the Events API cursor does not advance: a full page of {} events after event {} brought "
+                + "nothing new ({} rounds in a row); not following it at once, polling again in {} ms";
+        if (stalledRounds >= 2) {
+            LOG.error(message, pageSize, from.after(), stalledRounds + 1, wait.toMillis());
+        } else {
+            LOG.warn(message, pageSize, from.after(), stalledRounds + 1, wait.toMillis());
+        }
+    }
+
+    /**
+     * Keys a page's events into {@code envelopes} and {@code deadLetters}; returns the cursor after the page. An
+     * event already published (or already in this transaction) is dropped and does not move the cursor.
+     */
     private Cursor collect(EventsPage page, Cursor from, List<EventEnvelope> envelopes, List<DeadLetter> deadLetters,
-                           Set<String> idless) throws InterruptedException {
+                           Set<String> idless, Set<String> ids) throws InterruptedException {
         Instant ingestedAt = clock.instant();
         Cursor next = from;
+        int redelivered = 0;
         for (JsonNode event : page.events()) {
+            JsonNode id = event.get("id");
+            if (id != null && id.isTextual() && (publishedIds.contains(id.asText()) || !ids.add(id.asText()))) {
+                redelivered++;
+                continue;
+            }
             EventKeyer.Keyed keyed = keyer.key(event, ingestedAt);
             if (keyed.envelope() != null) {
                 envelopes.add(keyed.envelope());
@@ -235,6 +344,11 @@ public final class EventsPoller implements AutoCloseable {
                 deadLetters.add(dead);
                 LOG.warn("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
             }
+        }
+        if (redelivered > 0) {
+            metrics.redelivered(redelivered);
+            LOG.info("WorkOS served {} events again that were already published; not publishing them twice",
+                    redelivered);
         }
         return next;
     }

@@ -271,6 +271,132 @@ class EventsPollerIT {
         assertThat(reasons.get("event_00ORPHAN")).startsWith("no organization");
     }
 
+    @Test
+    void shouldDeadLetterAnEventTooLargeForKafka_Truncated_AndPublishTheEventsAroundIt() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 4; i++) {
+            user(acme, "u" + i);
+        }
+        List<JsonNode> real = workosEvents();
+        ObjectNode huge = (ObjectNode) real.get(1).deepCopy();
+        huge.put("id", "event_00HUGE");
+        ((ObjectNode) huge.get("data")).putObject("custom_attributes").put("blob", "x".repeat(1_200_000));
+        String page = "{\"object\":\"list\",\"data\":[" + real.get(0) + "," + huge + "," + real.get(1)
+                + "],\"list_metadata\":{\"after\":null,\"before\":null}}";
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        proxy.thenAnswer(Answer.json(200, page));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        poller(proxy.baseUrl(), emulator.apiKey(), metrics);
+
+        List<EventEnvelope> published = awaitPublished(real.size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(idsOfJson(real));
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name()).size() == 1);
+        var dead = TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name()).get(0);
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.EVENT_ID)).isEqualTo("event_00HUGE");
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON))
+                .startsWith("event too large to publish").contains("limit 1000000");
+        assertThat(dead.value().length).isLessThan(100_000);
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("event_00HUGE");
+        assertThat(metrics.find(MetricNames.PUBLISH_FAILURES).counters()).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterResyncMarkersAndUnknownTypesServedByTheEventsApi() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        user(acme, "u0");
+        List<JsonNode> real = workosEvents();
+        ObjectNode forged = (ObjectNode) real.get(0).deepCopy();
+        forged.put("id", "event_00FORGED").put("event", "scim_sync.resync.begin");
+        ((ObjectNode) forged.get("data")).put("force", true).put("scope", "both");
+        ObjectNode unknown = (ObjectNode) real.get(0).deepCopy();
+        unknown.put("id", "event_00UNKNOWN").put("event", "dsync.user.teleported");
+        String page = "{\"object\":\"list\",\"data\":[" + forged + "," + unknown + "," + real.get(0)
+                + "],\"list_metadata\":{\"after\":null,\"before\":null}}";
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        proxy.thenAnswer(Answer.json(200, page));
+
+        poller(proxy.baseUrl(), emulator.apiKey(), new SimpleMeterRegistry());
+
+        List<EventEnvelope> published = awaitPublished(real.size());
+        assertThat(published).extracting(EventEnvelope::eventType).doesNotContain("scim_sync.resync.begin",
+                "dsync.user.teleported");
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name()).size() == 2);
+        assertThat(TopicReader.readCommitted(SharedKafka.bootstrapServers(), topics.dlq().name()))
+                .allSatisfy(r -> assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))
+                        .isEqualTo(EventKeyer.UNKNOWN_TYPE));
+    }
+
+    @Test
+    void shouldBackOffAndNeverRepublish_WhenWorkosServesTheSameFullPageWhateverTheCursor() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 10; i++) {
+            user(acme, "u" + i);
+        }
+        List<JsonNode> real = workosEvents();
+        String page = "{\"object\":\"list\",\"data\":[" + String.join(",", real.stream().limit(10)
+                .map(JsonNode::toString).toList()) + "],\"list_metadata\":{\"after\":null,\"before\":null}}";
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        proxy.thenAlwaysAnswer(Answer.json(200, page));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        EventsPoller poller = poller(proxy.baseUrl(), emulator.apiKey(), metrics, 10, Duration.ofSeconds(30));
+
+        // backing off 1 s, 2 s, 4 s…: the third stalled round starts about 3 s after the first
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.counter(MetricNames.STALLED_PAGES).count() >= 3);
+        int requests = proxy.eventsRequests();
+        Thread.sleep(3_000); // observing the absence of a hot loop takes a while by nature
+        assertThat(proxy.eventsRequests() - requests).as("requests in 3 s while stalled").isLessThanOrEqualTo(3);
+        assertThat(ids(readEvents())).doesNotHaveDuplicates().hasSize(10);
+        assertThat(metrics.counter(MetricNames.EVENTS_REDELIVERED).count()).isGreaterThanOrEqualTo(20);
+        assertThat(poller.sinceProgress()).isGreaterThan(Duration.ofSeconds(2));
+        assertThat(poller.state()).isEqualTo(EventsPoller.State.POLLING);
+    }
+
+    @Test
+    void shouldCountLogAndBackOff_WhenPublishingKeepsFailing_AndResumeWithoutLossOnceItPasses() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        for (int i = 0; i < 5; i++) {
+            user(acme, "u" + i);
+        }
+        // the broker refuses every event record (as a topic's max.message.bytes set too low by an operator would)
+        setEventsTopicConfig("max.message.bytes", "200");
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+        EventsPoller poller = poller(emulator.baseUrl(), emulator.apiKey(), metrics, 100, Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> publishFailures(metrics) >= 3);
+        assertThat(metrics.find(MetricNames.PUBLISH_FAILURES).tag(MetricNames.TAG_CAUSE, "record_too_large").counter())
+                .isNotNull();
+        assertThat(poller.sinceProgress()).isGreaterThan(Duration.ofSeconds(2));
+        assertThat(readEvents()).isEmpty();
+
+        setEventsTopicConfig("max.message.bytes", "1048588");
+        List<EventEnvelope> published = awaitPublished(workosEvents().size());
+        assertThat(ids(published)).doesNotHaveDuplicates().containsExactlyElementsOf(idsOfJson(workosEvents()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> poller.sinceProgress().compareTo(Duration.ofSeconds(5)) < 0);
+    }
+
+    private void setEventsTopicConfig(String name, String value) throws Exception {
+        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.events().name());
+            kafka.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(name, value),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
+    private static double publishFailures(SimpleMeterRegistry registry) {
+        return registry.find(MetricNames.PUBLISH_FAILURES).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
     // --- helpers
 
     private CreatedDirectory directory(String name) {
@@ -288,11 +414,16 @@ class EventsPollerIT {
     }
 
     private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry, int pageLimit) {
+        return poller(baseUrl, apiKey, registry, pageLimit, Duration.ofMillis(200));
+    }
+
+    private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry, int pageLimit,
+                                Duration maxBackoff) {
         PollerConfig config = PollerConfig.defaults(SharedKafka.bootstrapServers(), topics, apiKey, URI.create(baseUrl))
                 .withPollInterval(Duration.ofMillis(100))
                 .withTransactionalId(transactionalId)
                 .withPageLimit(pageLimit)
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+                .withBackoff(maxBackoff, Duration.ofSeconds(2));
         EventsPoller poller = new EventsPoller(config,
                 new SdkEventsApi(WorkosClients.create(apiKey, URI.create(baseUrl), Duration.ofSeconds(10))),
                 new PollerMetrics(registry, Clock.systemUTC()), Clock.systemUTC()).start();

@@ -37,6 +37,7 @@ final class ScriptedWorkosProxy implements AutoCloseable {
     private final String upstream;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger eventsRequests = new AtomicInteger();
+    private volatile Answer always;
 
     ScriptedWorkosProxy(String upstream) throws IOException {
         this.upstream = upstream;
@@ -53,6 +54,11 @@ final class ScriptedWorkosProxy implements AutoCloseable {
         script.addAll(java.util.List.of(answers));
     }
 
+    /** Once the script is done, answers every {@code GET /events} with {@code answer}, whatever it asks. */
+    void thenAlwaysAnswer(Answer answer) {
+        always = answer;
+    }
+
     int eventsRequests() {
         return eventsRequests.get();
     }
@@ -67,6 +73,9 @@ final class ScriptedWorkosProxy implements AutoCloseable {
             if (events) {
                 eventsRequests.incrementAndGet();
                 Answer scripted = script.poll();
+                if (scripted == null) {
+                    scripted = always;
+                }
                 if (scripted != null && scripted != Answer.FORWARD) {
                     scripted.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                     write(exchange, scripted.status(), scripted.body());

@@ -14,7 +14,23 @@ import dev.scimsync.core.topic.Topic;
 /** The transactional producers of the poller (pages of events, resync snapshots) and their event records. */
 public final class TransactionalProducers {
 
+    /**
+     * The largest record value the poller publishes: below the producer's {@code max.request.size} and the broker's
+     * {@code message.max.bytes} (both 1 MiB by default) with room for the record's key, headers and batch overhead.
+     */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
+    /** What a dead letter keeps of an event too large to publish: enough to identify it and read its start. */
+    static final int TRUNCATED_CHARS = 64 * 1024;
+
     private TransactionalProducers() {
+    }
+
+    /** The dead letter of an event whose envelope is {@code bytes} long, over {@link #MAX_RECORD_BYTES}. */
+    public static DeadLetter tooLarge(EventEnvelope envelope, int bytes) {
+        String raw = envelope.event().toString();
+        String kept = raw.length() > TRUNCATED_CHARS ? raw.substring(0, TRUNCATED_CHARS) : raw;
+        return new DeadLetter(envelope.eventId(), "event too large to publish: " + bytes + " bytes (limit "
+                + MAX_RECORD_BYTES + "); payload truncated to its first " + kept.length() + " characters", kept);
     }
 
     /**

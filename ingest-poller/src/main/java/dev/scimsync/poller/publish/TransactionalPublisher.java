@@ -2,6 +2,7 @@ package dev.scimsync.poller.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,6 +17,10 @@ import dev.scimsync.core.topic.Topics;
  * cursor can never run ahead of (or behind) the events it covers. The transactional id is shared by every
  * poller instance of a deployment: {@link #init()} fences any earlier instance and aborts what it left
  * open.
+ *
+ * <p>An event too large for Kafka ({@link TransactionalProducers#MAX_RECORD_BYTES}) would fail the whole
+ * transaction, every time the page is read again: it goes to the DLQ instead, truncated, in the same transaction,
+ * and the cursor moves past it.
  */
 public final class TransactionalPublisher implements AutoCloseable {
 
@@ -39,30 +44,45 @@ public final class TransactionalPublisher implements AutoCloseable {
      * Commits {@code events} (in order), {@code deadLetters} and {@code cursor} atomically. On any failure
      * the transaction is aborted (when the producer still can) and the exception rethrown: nothing of the
      * page is visible to read_committed readers.
+     *
+     * @return the events that were too large to publish and went to the DLQ instead (in this transaction)
      */
-    public void publish(List<EventEnvelope> events, List<DeadLetter> deadLetters, Cursor cursor) {
+    public List<DeadLetter> publish(List<EventEnvelope> events, List<DeadLetter> deadLetters, Cursor cursor) {
+        List<DeadLetter> oversized = new ArrayList<>();
         producer.beginTransaction();
         try {
             for (EventEnvelope envelope : events) {
-                producer.send(TransactionalProducers.event(topics.events(), envelope));
+                ProducerRecord<byte[], byte[]> record = TransactionalProducers.event(topics.events(), envelope);
+                if (record.value().length > TransactionalProducers.MAX_RECORD_BYTES) {
+                    DeadLetter dead = TransactionalProducers.tooLarge(envelope, record.value().length);
+                    oversized.add(dead);
+                    producer.send(deadLetter(dead));
+                } else {
+                    producer.send(record);
+                }
             }
             for (DeadLetter dead : deadLetters) {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.dlq().name(), null,
-                        dead.rawJson().getBytes(StandardCharsets.UTF_8));
-                DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.REASON, dead.reason());
-                DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.EVENT_ID, dead.eventId());
-                DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.STAGE, "ingest-poller");
-                DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.SOURCE, "workos:/events");
-                producer.send(record);
+                producer.send(deadLetter(dead));
             }
             producer.send(new ProducerRecord<>(topics.cursor().name(), 0,
                     CursorStore.KEY.getBytes(StandardCharsets.UTF_8),
                     CursorStore.encode(cursor).getBytes(StandardCharsets.UTF_8)));
             producer.commitTransaction();
+            return oversized;
         } catch (RuntimeException e) {
             abortQuietly(e);
             throw e;
         }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(DeadLetter dead) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.dlq().name(), null,
+                dead.rawJson().getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.REASON, dead.reason());
+        DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.EVENT_ID, dead.eventId());
+        DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.STAGE, "ingest-poller");
+        DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.SOURCE, "workos:/events");
+        return record;
     }
 
     private void abortQuietly(RuntimeException cause) {

@@ -16,6 +16,18 @@ public final class MetricNames {
     public static final String RATE_LIMIT_WAITS = "scim_sync.poller.rate_limit.waits";
     public static final String CURSOR_AGE = "scim_sync.poller.cursor.age";
     public static final String DEAD_LETTERS = "scim_sync.dead_letters";
+    /** 1 on the instance that holds the poller lock and polls, 0 on standbys. */
+    public static final String POLLER_LEADER = "scim_sync.poller.leader";
+    /** Unix seconds of the last successful {@code GET /events} answer (the leader start before the first). */
+    public static final String LAST_POLL_SUCCESS = "scim_sync.poller.last_poll_success.timestamp";
+    /** Unix seconds of the last moment the poller was caught up or moving (a commit, or the head reached). */
+    public static final String LAST_PROGRESS = "scim_sync.poller.last_progress.timestamp";
+    /** Failed Kafka publishes of a page, tagged with {@link #TAG_CAUSE}. */
+    public static final String PUBLISH_FAILURES = "scim_sync.poller.publish.failures";
+    /** Full pages that brought no new event: a WorkOS cursor that does not advance. */
+    public static final String STALLED_PAGES = "scim_sync.poller.stalled.pages";
+    /** Events WorkOS served again after they were published (dropped by the poller). */
+    public static final String EVENTS_REDELIVERED = "scim_sync.poller.events.redelivered";
 
     // stream-processor
     public static final String EVENTS_APPLIED = "scim_sync.processor.events.applied";
@@ -49,6 +61,7 @@ public final class MetricNames {
     public static final String TAG_OPERATION = "operation";
     public static final String TAG_RESULT = "result";
     public static final String TAG_ORGANIZATION = "organization";
+    public static final String TAG_CAUSE = "cause";
 
     private MetricNames() {
     }
