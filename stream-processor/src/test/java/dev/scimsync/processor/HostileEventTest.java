@@ -109,6 +109,26 @@ class HostileEventTest {
                 .contains("field data.custom_attributes.titles[1] holds an unpaired UTF-16 surrogate"));
     }
 
+    @Test
+    void shouldRefuseDataNestedDeeperThanADirectoryHas_OrHoldingTooManyValues() {
+        EventEnvelope deep = aUserEvent().updated().forUser("directory_user_3").at(T0.plusSeconds(60)).build();
+        ObjectNode node = ((ObjectNode) deep.event().get("data")).putObject("custom_attributes");
+        for (int i = 0; i < 40; i++) {
+            node = node.putObject("n");
+        }
+        EventEnvelope wide = aUserEvent().updated().forUser("directory_user_4").at(T0.plusSeconds(61)).build();
+        var array = ((ObjectNode) wide.event().get("data")).putObject("custom_attributes").putArray("many");
+        for (int i = 0; i < 10_000; i++) {
+            array.add("v" + i);
+        }
+
+        processor.send(deep, wide);
+
+        assertThat(reasons()).satisfiesExactly(
+                reason -> assertThat(reason).contains("is nested deeper than 32 levels"),
+                reason -> assertThat(reason).contains("the data holds more than 5000 values"));
+    }
+
     private List<String> reasons() {
         return processor.deadLetters().stream().map(TestRecord::headers)
                 .map(h -> DeadLetterHeaders.get(h, DeadLetterHeaders.REASON)).toList();

@@ -9,49 +9,70 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Text the organization database cannot store: PostgreSQL refuses the NUL character in {@code text} and
- * {@code jsonb}, and an unpaired UTF-16 surrogate cannot be encoded as UTF-8 at all. An event holding either,
- * anywhere in its data (names and values), is refused with the field named: stored with the character dropped it
- * would differ from the directory without anyone knowing, and refused by the writer it would stop a whole batch.
+ * Data the organization database should not take from an untrusted upstream. Text it cannot store: PostgreSQL
+ * refuses the NUL character in {@code text} and {@code jsonb}, and an unpaired UTF-16 surrogate cannot be encoded as
+ * UTF-8 at all. An event holding either, anywhere in its data (names and values), is refused with the field named:
+ * stored with the character dropped it would differ from the directory without anyone knowing, and refused by the
+ * writer it would fail its batch. And shapes no directory has: data nested deeper than {@link #MAX_DEPTH} levels or
+ * holding more than {@link #MAX_VALUES} values (a directory user with its custom attributes has a few dozen).
  */
 final class StoredText {
+
+    static final int MAX_DEPTH = 32;
+    static final int MAX_VALUES = 5_000;
+    /** Field paths in reasons are cut here: field names come from WorkOS too. */
+    private static final int MAX_PATH = 200;
 
     private StoredText() {
     }
 
-    /** Throws {@code invalid}'s exception naming the first field (a JSON path) whose text cannot be stored. */
+    private record Pending(String path, JsonNode node, int depth) {
+    }
+
+    /** Throws {@code invalid}'s exception naming the first field (a JSON path) that cannot be stored. */
     static void check(JsonNode data, Function<String, InvalidEventException> invalid) {
         if (data == null) {
             return;
         }
-        // iterative: WorkOS is untrusted, a deeply nested payload must not overflow the stack
-        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
-        pending.push(Map.entry("data", data));
+        // iterative: a deeply nested payload must not overflow the stack
+        Deque<Pending> pending = new ArrayDeque<>();
+        pending.push(new Pending("data", data, 0));
+        int values = 0;
         while (!pending.isEmpty()) {
-            Map.Entry<String, JsonNode> entry = pending.pop();
-            String path = entry.getKey();
-            JsonNode node = entry.getValue();
+            Pending next = pending.pop();
+            JsonNode node = next.node();
+            if (++values > MAX_VALUES) {
+                throw invalid.apply("the data holds more than " + MAX_VALUES + " values");
+            }
+            if (node.isContainerNode() && next.depth() >= MAX_DEPTH) {
+                throw invalid.apply("field " + cut(next.path()) + " is nested deeper than " + MAX_DEPTH + " levels");
+            }
             if (node.isTextual()) {
                 String problem = problemOf(node.asText());
                 if (problem != null) {
-                    throw invalid.apply("field " + path + " holds " + problem + ", which the database cannot store");
+                    throw invalid.apply("field " + cut(next.path()) + " holds " + problem
+                            + ", which the database cannot store");
                 }
             } else if (node.isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = fields.next();
                     String problem = problemOf(field.getKey());
                     if (problem != null) {
-                        throw invalid.apply("a field name in " + path + " holds " + problem
+                        throw invalid.apply("a field name in " + cut(next.path()) + " holds " + problem
                                 + ", which the database cannot store");
                     }
-                    pending.push(Map.entry(path + "." + field.getKey(), field.getValue()));
+                    pending.push(new Pending(next.path() + "." + field.getKey(), field.getValue(), next.depth() + 1));
                 }
             } else if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
-                    pending.push(Map.entry(path + "[" + i + "]", node.get(i)));
+                    pending.push(new Pending(next.path() + "[" + i + "]", node.get(i), next.depth() + 1));
                 }
             }
         }
+    }
+
+    private static String cut(String path) {
+        return path.length() <= MAX_PATH ? path : path.substring(0, MAX_PATH) + "…";
     }
 
     /** What in {@code text} cannot be stored, or null. */
