@@ -112,6 +112,17 @@ public final class EventsPoller implements AutoCloseable {
         return failure;
     }
 
+    /** How long a leader may go without progress before it reports itself not ready. */
+    public static final Duration READY_WITHOUT_PROGRESS = Duration.ofMinutes(2);
+
+    /**
+     * For readiness: false once the poller has failed, or while it leads without progress (a WorkOS outage, a
+     * publish that keeps failing, a cursor that does not advance) for longer than {@link #READY_WITHOUT_PROGRESS}.
+     */
+    public boolean ready() {
+        return state != State.FAILED && sinceProgress().compareTo(READY_WITHOUT_PROGRESS) <= 0;
+    }
+
     /** How long this instance, while it leads, has been neither caught up nor moving (zero on a standby). */
     public Duration sinceProgress() {
         return metrics.sinceProgress();

@@ -171,7 +171,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     effective.requestTimeout());
             poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC()).start();
             started.add(poller);
-            checks.put("poller", () -> poller.state() != EventsPoller.State.FAILED);
+            checks.put("poller", poller::ready);
             DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
                     new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
                     scanUserRequestsPerSecond);
