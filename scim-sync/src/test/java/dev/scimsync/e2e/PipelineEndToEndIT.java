@@ -263,9 +263,11 @@ class PipelineEndToEndIT {
         StringWriter out = new StringWriter();
         java.util.concurrent.CompletableFuture<Integer> check = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> verify(out, "--org", acme.organizationId(), "--json"));
-        // changes made one second into the scan: listed before them, in the database (about a second later) before
-        // the scan ends
-        Thread.sleep(1_000);
+        // changes made just after the groups and the first page of users were listed (the scan's first ~100 ms),
+        // in the database (about a second later) well before the scan ends
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> latestVerifyPhase(acme.organizationId()).equals("scanning"));
+        Thread.sleep(300);
         idp.scimRenameGroup(acme.id(), acme.scimToken(), group, "Renamed during the scan");
         idp.scimReplaceUser(acme.id(), acme.scimToken(), first, "changed@acme.test", "Changed", "During", true);
 
@@ -326,6 +328,14 @@ class PipelineEndToEndIT {
                 .containsExactly(List.of("previewed:3,completed:3,held:4,completed:4"));
         assertThat(rows("SELECT id FROM organizations WHERE id = 'org_01NOSUCHORGANIZATION'"))
                 .as("a refused resync creates no organization").isEmpty();
+    }
+
+    private String latestVerifyPhase(String organizationId) throws Exception {
+        HttpResponse<String> latest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                runtime.adminServer().url() + "/api/organizations/" + organizationId + "/verify"))
+                .header("Authorization", "Bearer " + runtime.adminToken().reveal()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return latest.statusCode() == 200 ? Json.MAPPER.readTree(latest.body()).path("phase").asText() : "";
     }
 
     private int resync(StringWriter out, String... args) {
