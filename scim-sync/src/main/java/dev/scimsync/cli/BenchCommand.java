@@ -33,7 +33,7 @@ import dev.scimsync.poller.PollerMetrics;
 import dev.scimsync.runtime.MachineInfo;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
-import dev.scimsync.verify.DriftReport;
+import dev.scimsync.verify.VerifyRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -185,13 +185,21 @@ final class BenchCommand implements Callable<Integer> {
     /** The drift check of the seeded organization, timed against the floor of listing its users. */
     private void verify(ScimSyncRuntime runtime, String organizationId, PrintWriter out) throws Exception {
         long started = System.nanoTime();
-        DriftReport report = runtime.verifier().verify(organizationId).orElseThrow();
+        VerifyRun run = runtime.verifier().start(organizationId);
+        while (run.running()) {
+            Thread.sleep(50);
+            run = runtime.verifier().run(organizationId, run.verifyId()).orElseThrow();
+        }
+        if (run.report() == null) {
+            throw new IllegalStateException("drift check " + run.verifyId() + " failed: " + run.error());
+        }
         double took = seconds(started);
         // one request per page of 100 users, the first at once, then at WorkOS's 4 per second
         double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
         out.printf(Locale.ROOT, "%-52s %9.1fs%n", "drift check: scan WorkOS + compare with the database", took);
-        out.printf(Locale.ROOT, "%-52s %10d%n", "  WorkOS requests", report.workosRequests());
-        out.printf(Locale.ROOT, "%-52s %10s%n", "  result", report.inSync() ? "in sync" : "DRIFT");
+        out.printf(Locale.ROOT, "%-52s %10d%n", "  WorkOS requests", run.report().get("workos_requests"));
+        out.printf(Locale.ROOT, "%-52s %10s%n", "  result",
+                Boolean.TRUE.equals(run.report().get("in_sync")) ? "in sync" : "DRIFT");
         out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
         out.printf(Locale.ROOT, "%-52s %9.2fx%n", "drift check / WorkOS floor", took / floor);
         out.flush();
@@ -205,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
         DirectorySnapshot truth = admin.snapshot(directory.id());
         DataSource db = runtime.database().dataSource();
         long started = System.nanoTime();
-        String id = (String) runtime.resyncs().start(directory.organizationId(), "both", false, false).get("resync_id");
+        String id = runtime.resyncs().start(directory.organizationId(), "both", false, false).resyncId();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long[] counts = counts(db, directory.organizationId());

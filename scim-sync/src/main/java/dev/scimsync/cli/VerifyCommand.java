@@ -1,6 +1,8 @@
 package dev.scimsync.cli;
 
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +18,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code scim-sync verify}: the drift check of one organization, run by a running instance. */
+/**
+ * {@code scim-sync verify}: starts the drift check of one organization on a running instance and waits for its
+ * report (the check runs there, in the background; this polls it).
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Compares one organization's members, groups and memberships in the database with its directory "
-                + "in WorkOS (a full, rate-limit-paced scan; read-only).",
-            "Exit code 0: in sync; 5: drift found."})
+                + "in WorkOS (a full, rate-limit-paced scan; read-only). What differs right after the scan is "
+                + "fetched again from WorkOS and compared once the pipeline has caught up, so changes made during "
+                + "the scan are not reported as drift.",
+            "Exit code 0: in sync; 5: drift found; 3: the admin API refused or the check failed."})
 final class VerifyCommand implements Callable<Integer> {
+
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
     @Option(names = "--org", required = true, description = "the organization id")
     String organizationId;
@@ -42,7 +51,23 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode report = client.get("/api/organizations/" + organizationId + "/verify", timeout);
+        String org = URLEncoder.encode(organizationId, StandardCharsets.UTF_8);
+        JsonNode run = client.post("/api/organizations/" + org + "/verify");
+        String id = run.path("verify_id").asText();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (run.path("state").asText().equals("running")) {
+            if (System.nanoTime() > deadline) {
+                throw new AdminApiException("drift check " + id + " of " + organizationId + " gave no report within "
+                        + timeout + "; it goes on: GET /api/organizations/" + organizationId + "/verify/" + id);
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+            run = client.get("/api/organizations/" + org + "/verify/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        }
+        if (!run.path("state").asText().equals("completed")) {
+            throw new AdminApiException("drift check " + id + " of " + organizationId + " failed: "
+                    + run.path("error").asText());
+        }
+        JsonNode report = run.path("report");
         out.println(json ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) : describe(report));
         out.flush();
         return report.path("in_sync").asBoolean(false) ? ExitCodes.OK : ExitCodes.DRIFT;
@@ -52,9 +77,13 @@ final class VerifyCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "organization %s: %s%n", report.path("organization_id").asText(),
                 report.path("in_sync").asBoolean() ? "in sync" : "DRIFT"));
-        text.append(String.format(Locale.ROOT, "scanned %d directories in %d WorkOS requests, %.1f s; checked at %s%n%n",
+        text.append(String.format(Locale.ROOT, "scanned %d directories in %d WorkOS requests, %.1f s; checked at %s%n",
                 report.path("directories").size(), report.path("workos_requests").asInt(),
                 report.path("scan_seconds").asDouble(), report.path("checked_at").asText()));
+        text.append(String.format(Locale.ROOT, "%d users and groups fetched again to confirm differences%s%n%n",
+                report.path("rechecked").asInt(), report.path("unconfirmed").asInt() > 0 ? "; "
+                        + report.path("unconfirmed").asInt() + " differences beyond the recheck limit are as the scan "
+                        + "found them" : ""));
         text.append(String.format(Locale.ROOT, "%-12s %8s %9s %8s %6s %8s%n", "", "WORKOS", "DATABASE", "MISSING",
                 "EXTRA", "CHANGED"));
         for (String kind : List.of("members", "groups", "memberships")) {

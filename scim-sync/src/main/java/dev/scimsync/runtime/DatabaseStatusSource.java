@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +48,8 @@ final class DatabaseStatusSource implements StatusSource {
     }
 
     @Override
-    public Map<String, Boolean> readiness() {
-        Map<String, Boolean> result = new LinkedHashMap<>();
-        checks.forEach((name, check) -> {
-            boolean ok;
-            try {
-                ok = check.getAsBoolean();
-            } catch (RuntimeException e) {
-                ok = false;
-            }
-            result.put(name, ok);
-        });
-        return result;
+    public Map<String, BooleanSupplier> readinessChecks() {
+        return Collections.unmodifiableMap(checks);
     }
 
     private Map<String, Object> summary(OrganizationSummary org) {

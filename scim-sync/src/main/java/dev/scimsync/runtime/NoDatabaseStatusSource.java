@@ -1,6 +1,6 @@
 package dev.scimsync.runtime;
 
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +28,7 @@ final class NoDatabaseStatusSource implements StatusSource {
     }
 
     @Override
-    public Map<String, Boolean> readiness() {
-        Map<String, Boolean> result = new LinkedHashMap<>();
-        checks.forEach((name, check) -> result.put(name, check.getAsBoolean()));
-        return result;
+    public Map<String, BooleanSupplier> readinessChecks() {
+        return Collections.unmodifiableMap(checks);
     }
 }

@@ -50,6 +50,8 @@ import dev.scimsync.resync.ResyncService;
 import dev.scimsync.resync.ResyncSettings;
 import dev.scimsync.verify.Verifier;
 import dev.scimsync.verify.VerifySettings;
+import dev.scimsync.workos.DirectoryLookup;
+import dev.scimsync.workos.WorkosDirectoryLookup;
 import dev.scimsync.writer.query.OrganizationQueries;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -172,19 +174,22 @@ public final class ScimSyncRuntime implements AutoCloseable {
             poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC()).start();
             started.add(poller);
             checks.put("poller", poller::ready);
-            DirectoryScanner scanner = new DirectoryScanner(new SdkDirectoryApi(workos),
-                    new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics),
-                    scanUserRequestsPerSecond);
+            SdkDirectoryApi directoryApi = new SdkDirectoryApi(workos);
+            WorkosRetry scanRetry = new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics);
+            DirectoryScanner scanner = new DirectoryScanner(directoryApi, scanRetry, scanUserRequestsPerSecond);
+            DirectoryLookup lookup = new WorkosDirectoryLookup(directoryApi, scanRetry, scanUserRequestsPerSecond,
+                    Duration.ofSeconds(5));
             // one transactional id per process: resyncs of two poller instances must not fence each other
             String resyncTransactionalId = effective.transactionalId() + "-resync-" + UUID.randomUUID();
             Resyncer resyncer = new Resyncer(scanner, () -> new ResyncPublisher(effective.bootstrapServers(),
                     effective.topics(), resyncTransactionalId), Clock.systemUTC(), registry);
             started.add(resyncer);
-            resyncs = new ResyncService(resyncer, database == null ? null : new OrganizationQueries(database.dataSource()),
+            resyncs = new ResyncService(resyncer, lookup,
+                    database == null ? null : new OrganizationQueries(database.dataSource()),
                     maxRemovalPercent, maxRemovalCount);
             if (verifies) {
-                verifier = new Verifier(scanner, new OrganizationQueries(database.dataSource()), Clock.systemUTC(),
-                        verifyTimeout, verifySettle, registry);
+                verifier = new Verifier(scanner, lookup, new OrganizationQueries(database.dataSource()),
+                        Clock.systemUTC(), verifyTimeout, verifySettle, registry);
                 started.add(verifier);
             }
         }

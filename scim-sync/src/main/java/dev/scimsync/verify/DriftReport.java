@@ -6,9 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The result of comparing one organization's directory in WorkOS with the organization database. */
+/**
+ * The result of comparing one organization's directory in WorkOS with the organization database.
+ *
+ * @param rechecked   users and groups fetched again from WorkOS because the first comparison found them different
+ * @param unconfirmed differences counted as the scan found them, without a recheck (beyond the recheck limit)
+ */
 public record DriftReport(String organizationId, Instant checkedAt, List<String> directoryIds, int workosRequests,
-                          Duration scanTook, EntityDrift members, EntityDrift groups, EntityDrift memberships) {
+                          Duration scanTook, EntityDrift members, EntityDrift groups, EntityDrift memberships,
+                          int rechecked, int unconfirmed) {
 
     public DriftReport {
         directoryIds = List.copyOf(directoryIds);
@@ -27,6 +33,8 @@ public record DriftReport(String organizationId, Instant checkedAt, List<String>
         json.put("directories", directoryIds);
         json.put("workos_requests", workosRequests);
         json.put("scan_seconds", scanTook.toMillis() / 1000.0);
+        json.put("rechecked", rechecked);
+        json.put("unconfirmed", unconfirmed);
         json.put("members", members.toJson());
         json.put("groups", groups.toJson());
         json.put("memberships", memberships.toJson());

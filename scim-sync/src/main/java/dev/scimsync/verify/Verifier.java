@@ -1,19 +1,21 @@
 package dev.scimsync.verify;
 
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,115 +23,182 @@ import org.slf4j.LoggerFactory;
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.poller.directory.DirectoryScanner;
-import dev.scimsync.poller.directory.OrganizationScan;
-import dev.scimsync.writer.query.DirectoryRows;
+import dev.scimsync.workos.DirectoryLookup;
+import dev.scimsync.workos.UnknownOrganizationException;
 import dev.scimsync.writer.query.OrganizationQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The drift check: scans the organization in WorkOS ({@link DirectoryScanner}, paced to the rate limits),
- * then reads the database and compares ({@link DriftCheck}). The pipeline trails WorkOS by about a second,
- * so when the first comparison finds differences the database is read again after {@code settle} and only
- * what is still different is reported; a change made in the IdP during the scan can still show. Read-only:
- * it changes nothing in WorkOS, Kafka or the database.
+ * Drift checks in the background: {@link #start} returns a run at once, the check ({@link VerifyJob}) runs on
+ * this verifier's own threads, at most {@value #MAX_RUNNING} at a time and one per organization, each stopped
+ * (interrupted) after {@code timeout}. The last {@value #KEPT_RUNS} runs are kept for {@link #run} and
+ * {@link #latest}. Read-only: it changes nothing in WorkOS, Kafka or the database.
  */
 public final class Verifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
-    private static final int MAX_EXAMPLES = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_RUNNING = 2;
+    static final int KEPT_RUNS = 100;
 
-    private final DirectoryScanner scanner;
-    private final OrganizationQueries queries;
+    private final VerifyJob job;
+    private final DirectoryLookup lookup;
+    private final OrganizationDatabase database;
     private final Clock clock;
     private final Duration timeout;
-    private final Duration settle;
     private final MeterRegistry registry;
     private final ExecutorService executor;
+    private final ScheduledExecutorService timeouts;
+    private final Map<String, VerifyRun> runs = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, VerifyRun> eldest) {
+            return size() > KEPT_RUNS && !eldest.getValue().running();
+        }
+    };
     private final Map<String, AtomicLong> driftGauges = new ConcurrentHashMap<>();
-    private final Semaphore running = new Semaphore(2);
 
     /**
      * @param timeout longest a check may take; it is stopped (interrupted) after that
-     * @param settle  wait before the second read of the database when the first one differs
+     * @param settle  per recheck round, longest wait for the database to catch up with WorkOS
      */
-    public Verifier(DirectoryScanner scanner, OrganizationQueries queries, Clock clock, Duration timeout,
-                    Duration settle, MeterRegistry registry) {
-        this.scanner = scanner;
-        this.queries = queries;
+    public Verifier(DirectoryScanner scanner, DirectoryLookup lookup, OrganizationQueries queries, Clock clock,
+                    Duration timeout, Duration settle, MeterRegistry registry) {
+        this(scanner, lookup, OrganizationDatabase.of(queries), clock, timeout, settle, registry);
+    }
+
+    public Verifier(DirectoryScanner scanner, DirectoryLookup lookup, OrganizationDatabase database, Clock clock,
+                    Duration timeout, Duration settle, MeterRegistry registry) {
+        this(new VerifyJob(scanner, lookup, database, clock, settle), lookup, database, clock, timeout, registry);
+    }
+
+    private Verifier(VerifyJob job, DirectoryLookup lookup, OrganizationDatabase database, Clock clock,
+                     Duration timeout, MeterRegistry registry) {
+        this.job = job;
+        this.lookup = lookup;
+        this.database = database;
         this.clock = clock;
         this.timeout = timeout;
-        this.settle = settle;
         this.registry = registry;
-        // two at once: one large organization's check does not hold up another's
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "verify");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // as many threads as checks may run: a started check never waits in a queue
+        this.executor = Executors.newFixedThreadPool(MAX_RUNNING, daemon("verify"));
+        this.timeouts = Executors.newSingleThreadScheduledExecutor(daemon("verify-timeout"));
     }
 
     /**
-     * Compares the organization in WorkOS with the database; blocks for the scan (seconds to minutes).
+     * Starts a drift check of the organization.
      *
-     * @return empty when neither WorkOS (no directory) nor the database (no member or group) knows the organization
+     * @throws UnknownOrganizationException     when neither the database nor WorkOS knows the organization
+     * @throws VerifyInProgressException        when the organization's last check is still running
+     * @throws VerifyBusyException              when {@value #MAX_RUNNING} checks are running
+     * @throws dev.scimsync.workos.WorkosUnavailableException when WorkOS did not say whether it knows it
      */
-    public Optional<DriftReport> verify(String organizationId) throws VerifyException {
-        // each check holds an admin API thread while it runs: two at once at most, the others are refused
-        if (!running.tryAcquire()) {
-            throw new VerifyBusyException("two drift checks are running already; try again when one has finished");
+    public VerifyRun start(String organizationId) {
+        refuseIfBusy(organizationId);
+        if (!knows(organizationId)) {
+            throw new UnknownOrganizationException("unknown organization " + organizationId + ": WorkOS does not "
+                    + "know it and the database has no such organization");
         }
-        try {
-            return verifyNow(organizationId);
-        } finally {
-            running.release();
+        synchronized (runs) {
+            refuseIfBusy(organizationId);
+            VerifyRun run = new VerifyRun(newId(), organizationId, VerifyRun.RUNNING, "queued", clock.instant(), null,
+                    null, null);
+            runs.put(run.verifyId(), run);
+            Future<?> check = executor.submit(() -> check(run));
+            timeouts.schedule(() -> {
+                if (finish(run.verifyId(), r -> r.failed("did not finish within " + timeout
+                        + " (SCIM_SYNC_VERIFY_TIMEOUT)", clock.instant()))) {
+                    check.cancel(true);
+                    failed();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("drift check {} of {} started", run.verifyId(), organizationId);
+            return run;
         }
     }
 
-    private Optional<DriftReport> verifyNow(String organizationId) throws VerifyException {
-        Future<DriftReport> check = executor.submit(() -> check(organizationId));
-        try {
-            DriftReport report = check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (report.directoryIds().isEmpty() && report.members().database() == 0
-                    && report.groups().database() == 0) {
-                return Optional.empty();
+    /** A run of this organization by its id. */
+    public Optional<VerifyRun> run(String organizationId, String verifyId) {
+        synchronized (runs) {
+            return Optional.ofNullable(runs.get(verifyId)).filter(r -> r.organizationId().equals(organizationId));
+        }
+    }
+
+    /** The organization's last run that this process still keeps. */
+    public Optional<VerifyRun> latest(String organizationId) {
+        synchronized (runs) {
+            VerifyRun latest = null;
+            for (VerifyRun run : runs.values()) {
+                if (run.organizationId().equals(organizationId)) {
+                    latest = run;
+                }
             }
-            record(report);
-            return Optional.of(report);
-        } catch (TimeoutException e) {
-            check.cancel(true);
-            failed();
-            throw new VerifyException("the drift check of " + organizationId + " did not finish within " + timeout
-                    + " (SCIM_SYNC_VERIFY_TIMEOUT)", e);
-        } catch (ExecutionException e) {
-            failed();
-            Throwable cause = e.getCause();
-            throw new VerifyException("the drift check of " + organizationId + " failed: "
-                    + Redact.emailsIn(String.valueOf(cause.getMessage())), cause);
-        } catch (InterruptedException e) {
-            check.cancel(true);
-            Thread.currentThread().interrupt();
-            failed();
-            throw new VerifyException("the drift check of " + organizationId + " was interrupted", e);
+            return Optional.ofNullable(latest);
         }
     }
 
-    private DriftReport check(String organizationId) throws InterruptedException, SQLException {
-        OrganizationScan scan = scanner.scan(organizationId);
-        DirectoryRows rows = queries.directoryRows(organizationId);
-        DriftReport report = DriftCheck.compare(scan, rows, clock.instant(), MAX_EXAMPLES);
-        if (!report.inSync() && !settle.isZero()) {
-            LOG.info("drift check of {}: differences right after the scan; reading the database again in {} ms",
-                    organizationId, settle.toMillis());
-            Thread.sleep(settle.toMillis());
-            report = DriftCheck.compare(scan, queries.directoryRows(organizationId), clock.instant(), MAX_EXAMPLES);
+    private void refuseIfBusy(String organizationId) {
+        synchronized (runs) {
+            Optional<VerifyRun> current = latest(organizationId).filter(VerifyRun::running);
+            if (current.isPresent()) {
+                throw new VerifyInProgressException(current.get().verifyId(), "drift check "
+                        + current.get().verifyId() + " of " + organizationId + " is still running");
+            }
+            if (runs.values().stream().filter(VerifyRun::running).count() >= MAX_RUNNING) {
+                throw new VerifyBusyException(MAX_RUNNING + " drift checks are running already; try again when one "
+                        + "has finished");
+            }
         }
-        LOG.info("drift check of {}: {} (members missing/extra/changed {}/{}/{}, groups {}/{}/{}, memberships {}/{})",
-                organizationId, report.inSync() ? "in sync" : "DRIFT", report.members().missing(),
-                report.members().extra(), report.members().changed(), report.groups().missing(),
-                report.groups().extra(), report.groups().changed(), report.memberships().missing(),
-                report.memberships().extra());
-        return report;
+    }
+
+    private boolean knows(String organizationId) {
+        try {
+            if (database.knows(organizationId)) {
+                return true;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading organization " + organizationId + " failed: " + e.getMessage(), e);
+        }
+        return lookup.organizationExists(organizationId);
+    }
+
+    private void check(VerifyRun run) {
+        String id = run.verifyId();
+        try {
+            DriftReport report = job.run(run.organizationId(), phase -> update(id, r -> r.inPhase(phase)));
+            if (finish(id, r -> r.completed(report, clock.instant()))) {
+                record(report);
+            }
+        } catch (InterruptedException e) {
+            if (finish(id, r -> r.failed("interrupted (scim-sync is stopping)", clock.instant()))) {
+                failed();
+            }
+        } catch (Exception e) { // SQLException, a WorkOS failure the retry gave up on (401/403, a 4xx): the run fails
+            String reason = "the drift check of " + run.organizationId() + " failed: "
+                    + Redact.emailsIn(String.valueOf(e.getMessage()));
+            LOG.warn("drift check {}: {}", id, reason);
+            if (finish(id, r -> r.failed(reason, clock.instant()))) {
+                failed();
+            }
+        }
+    }
+
+    private void update(String verifyId, UnaryOperator<VerifyRun> change) {
+        synchronized (runs) {
+            runs.computeIfPresent(verifyId, (k, r) -> r.running() ? change.apply(r) : r);
+        }
+    }
+
+    /** Ends a running run; false when it had ended already (timed out, or finished just before). */
+    private boolean finish(String verifyId, UnaryOperator<VerifyRun> end) {
+        synchronized (runs) {
+            VerifyRun run = runs.get(verifyId);
+            if (run == null || !run.running()) {
+                return false;
+            }
+            runs.put(verifyId, end.apply(run));
+            return true;
+        }
     }
 
     private void record(DriftReport report) {
@@ -159,22 +228,43 @@ public final class Verifier implements AutoCloseable {
         registry.counter(MetricNames.VERIFY_RUNS, MetricNames.TAG_RESULT, "failed").increment();
     }
 
+    /** {@code verify_} + time (sortable) + randomness, like resync ids. */
+    private String newId() {
+        return String.format(Locale.ROOT, "verify_%013d%06x", clock.millis(), RANDOM.nextInt(1 << 24));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     @Override
     public void close() {
+        timeouts.shutdownNow();
         executor.shutdownNow();
     }
 
-    /** A drift check that could not finish; the message is safe to show (no secrets). */
-    public static class VerifyException extends Exception {
-        public VerifyException(String message, Throwable cause) {
-            super(message, cause);
+    /** Refused: as many drift checks as allowed are running. */
+    public static final class VerifyBusyException extends RuntimeException {
+        public VerifyBusyException(String message) {
+            super(message);
         }
     }
 
-    /** Refused: as many drift checks as allowed are running. */
-    public static final class VerifyBusyException extends VerifyException {
-        public VerifyBusyException(String message) {
-            super(message, null);
+    /** Refused: the organization's last drift check is still running. */
+    public static final class VerifyInProgressException extends RuntimeException {
+        private final String verifyId;
+
+        public VerifyInProgressException(String verifyId, String message) {
+            super(message);
+            this.verifyId = verifyId;
+        }
+
+        public String verifyId() {
+            return verifyId;
         }
     }
 }

@@ -248,6 +248,37 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    void shouldNotReportChangesMadeDuringTheScanAsDrift() throws Exception {
+        // one /directory_users page a second: five pages make a scan of about four seconds
+        env.put("SCIM_SYNC_SCAN_USER_REQUESTS_PER_SECOND", "1");
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+        CreatedDirectory acme = directory("Acme");
+        idp.seed(acme.id(), 450, 3, 1, true);
+        awaitDatabaseEquals(acme);
+        DirectorySnapshot before = idp.snapshot(acme.id());
+        // the first user and the groups are read in the scan's first second
+        String first = before.users().stream().map(DirectorySnapshot.User::id).sorted().findFirst().orElseThrow();
+        String group = before.groups().get(0).id();
+
+        StringWriter out = new StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> check = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> verify(out, "--org", acme.organizationId(), "--json"));
+        // changes made just after the groups and the first page of users were listed (the scan's first ~100 ms),
+        // in the database (about a second later) well before the scan ends
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> latestVerifyPhase(acme.organizationId()).equals("scanning"));
+        Thread.sleep(300);
+        idp.scimRenameGroup(acme.id(), acme.scimToken(), group, "Renamed during the scan");
+        idp.scimReplaceUser(acme.id(), acme.scimToken(), first, "changed@acme.test", "Changed", "During", true);
+
+        assertThat(check.get(2, java.util.concurrent.TimeUnit.MINUTES)).as(out.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode report = Json.MAPPER.readTree(out.toString());
+        assertThat(report.get("in_sync").asBoolean()).isTrue();
+        assertThat(report.get("rechecked").asInt()).as("the two changed during the scan were fetched again")
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldResyncToTheDirectory_PreviewFirst_AndHoldAMassRemovalUntilForced() throws Exception {
         runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
         CreatedDirectory acme = directory("Acme");
@@ -260,6 +291,10 @@ class PipelineEndToEndIT {
         }
         awaitDatabaseEquals(acme);
         String org = acme.organizationId();
+
+        StringWriter unknown = new StringWriter();
+        assertThat(resync(unknown, "--org", "org_01NOSUCHORGANIZATION")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
+        assertThat(unknown.toString()).contains("unknown organization org_01NOSUCHORGANIZATION");
 
         // drift WorkOS never told us about: 3 deletions missed, 5 users and a group whose events expired
         idp.drop(acme.id(), 3, false);
@@ -291,6 +326,16 @@ class PipelineEndToEndIT {
         assertThat(rows("SELECT string_agg(state || ':' || removed, ',' ORDER BY started_at) FROM sync_runs "
                 + "WHERE organization_id = '" + org + "'"))
                 .containsExactly(List.of("previewed:3,completed:3,held:4,completed:4"));
+        assertThat(rows("SELECT id FROM organizations WHERE id = 'org_01NOSUCHORGANIZATION'"))
+                .as("a refused resync creates no organization").isEmpty();
+    }
+
+    private String latestVerifyPhase(String organizationId) throws Exception {
+        HttpResponse<String> latest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                runtime.adminServer().url() + "/api/organizations/" + organizationId + "/verify"))
+                .header("Authorization", "Bearer " + runtime.adminToken().reveal()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return latest.statusCode() == 200 ? Json.MAPPER.readTree(latest.body()).path("phase").asText() : "";
     }
 
     private int resync(StringWriter out, String... args) {

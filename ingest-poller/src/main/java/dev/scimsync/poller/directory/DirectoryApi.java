@@ -1,6 +1,7 @@
 package dev.scimsync.poller.directory;
 
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,6 +19,21 @@ public interface DirectoryApi {
 
     /** {@code GET /directory_groups?directory=…}: one page of groups. */
     ListPage groups(String directoryId, String after, int limit);
+
+    /** {@code GET /organizations/{id}}: the organization, empty when WorkOS answers 404. */
+    default Optional<JsonNode> organization(String organizationId) {
+        throw new UnsupportedOperationException("GET /organizations/{id} is not implemented by " + getClass());
+    }
+
+    /** {@code GET /directory_users/{id}}: one user with its {@code groups}, empty when WorkOS answers 404. */
+    default Optional<JsonNode> user(String directoryUserId) {
+        throw new UnsupportedOperationException("GET /directory_users/{id} is not implemented by " + getClass());
+    }
+
+    /** {@code GET /directory_groups/{id}}: one group, empty when WorkOS answers 404. */
+    default Optional<JsonNode> group(String directoryGroupId) {
+        throw new UnsupportedOperationException("GET /directory_groups/{id} is not implemented by " + getClass());
+    }
 
     /** One page: its objects in order and the cursor for the next page ({@code null} on the last). */
     record ListPage(List<JsonNode> data, String after) {

@@ -1,10 +1,14 @@
 package dev.scimsync.poller.directory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workos.WorkOS;
+import com.workos.common.exceptions.NotFoundException;
 import com.workos.common.http.RequestConfig;
 
 import dev.scimsync.poller.workos.MalformedPageException;
@@ -36,6 +40,30 @@ public final class SdkDirectoryApi implements DirectoryApi {
     @Override
     public ListPage groups(String directoryId, String after, int limit) {
         return list("/directory_groups", "directory", directoryId, after, limit);
+    }
+
+    @Override
+    public Optional<JsonNode> organization(String organizationId) {
+        return find("/organizations/", organizationId);
+    }
+
+    @Override
+    public Optional<JsonNode> user(String directoryUserId) {
+        return find("/directory_users/", directoryUserId);
+    }
+
+    @Override
+    public Optional<JsonNode> group(String directoryGroupId) {
+        return find("/directory_groups/", directoryGroupId);
+    }
+
+    private Optional<JsonNode> find(String path, String id) {
+        try {
+            return Optional.ofNullable(workos.baseClient.requestJson(new RequestConfig("GET",
+                    path + URLEncoder.encode(id, StandardCharsets.UTF_8))));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private ListPage list(String path, String filter, String value, String after, int limit) {

@@ -1,0 +1,178 @@
+package dev.scimsync.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.scimsync.core.log.Redact;
+import dev.scimsync.poller.resync.ResyncInProgressException;
+import dev.scimsync.resync.ResyncService;
+import dev.scimsync.verify.Verifier;
+import dev.scimsync.verify.VerifyRun;
+import dev.scimsync.workos.UnknownOrganizationException;
+import dev.scimsync.workos.WorkosUnavailableException;
+
+/**
+ * {@code /api/…} behind the bearer token. Every route answers from memory or one short database read; what
+ * takes longer (a drift check, a resync) is started here and runs elsewhere.
+ */
+final class AdminApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final String ID = "([A-Za-z0-9_\\-]+)";
+    private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/" + ID + "/status$");
+    private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/" + ID + "/verify(?:/" + ID + ")?$");
+    private static final Pattern ORG_RESYNC = Pattern.compile("^/api/organizations/" + ID + "/resync$");
+    private static final List<String> RESYNC_PARAMETERS = List.of("scope", "dry_run", "force");
+    /** Seconds a client should wait before asking WorkOS-dependent things again. */
+    private static final int WORKOS_RETRY_AFTER = 5;
+    private static final int VERIFY_RETRY_AFTER = 60;
+
+    private final AdminToken token;
+    private final StatusSource status;
+    private final Verifier verifier;
+    private final ResyncService resyncs;
+
+    AdminApi(AdminToken token, StatusSource status, Verifier verifier, ResyncService resyncs) {
+        this.token = token;
+        this.status = status;
+        this.verifier = verifier;
+        this.resyncs = resyncs;
+    }
+
+    void handle(ApiExchange exchange) {
+        try {
+            route(exchange);
+        } catch (ApiException e) {
+            e.respond(exchange);
+        } catch (UnsupportedOperationException e) {
+            exchange.respond(501, new ApiResponses.Error(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("admin API {} failed: {}", exchange.path(), Redact.emailsIn(e.toString()));
+            exchange.respond(500, new ApiResponses.Error("internal error"));
+        }
+    }
+
+    private void route(ApiExchange exchange) {
+        String path = exchange.path();
+        if (!token.accepts(exchange.header("Authorization"))) {
+            exchange.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "missing or wrong bearer token (SCIM_SYNC_ADMIN_TOKEN)");
+        }
+        Matcher m;
+        if (path.equals("/api/organizations")) {
+            allow(exchange, "GET");
+            exchange.respond(200, status.organizations());
+        } else if ((m = ORG_STATUS.matcher(path)).matches()) {
+            allow(exchange, "GET");
+            organizationStatus(exchange, m.group(1));
+        } else if ((m = ORG_RESYNC.matcher(path)).matches()) {
+            resync(exchange, m.group(1));
+        } else if ((m = ORG_VERIFY.matcher(path)).matches()) {
+            verify(exchange, m.group(1), m.group(2));
+        } else {
+            throw new ApiException(404, "not found");
+        }
+    }
+
+    private void organizationStatus(ApiExchange exchange, String organizationId) {
+        Map<String, Object> body = new LinkedHashMap<>(status.status(organizationId)
+                .orElseThrow(() -> new ApiException(404, "unknown organization " + organizationId)));
+        // what this instance knows of a resync before its markers reach the database (scanning…)
+        if (resyncs != null) {
+            resyncs.progress(organizationId).ifPresent(p -> body.put("resync_request", p));
+        }
+        exchange.respond(200, body);
+    }
+
+    private void verify(ApiExchange exchange, String organizationId, String verifyId) {
+        allow(exchange, verifyId == null ? List.of("GET", "POST") : List.of("GET"));
+        if (verifier == null) {
+            throw new ApiException(501, "the drift check needs WorkOS and the organization database in one "
+                    + "process: ask the instance that runs `scim-sync run`");
+        }
+        if (verifyId != null) {
+            exchange.respond(200, verifier.run(organizationId, verifyId).orElseThrow(() -> new ApiException(404,
+                    "no drift check " + verifyId + " of " + organizationId + " on this instance")));
+            return;
+        }
+        if (exchange.method().equals("GET")) {
+            exchange.respond(200, verifier.latest(organizationId).orElseThrow(() -> new ApiException(404,
+                    "no drift check of " + organizationId + " was started on this instance: POST to start one")));
+            return;
+        }
+        exchange.query(List.of());
+        try {
+            VerifyRun run = verifier.start(organizationId);
+            exchange.header("Location", "/api/organizations/" + organizationId + "/verify/" + run.verifyId());
+            exchange.respond(202, run);
+        } catch (UnknownOrganizationException e) {
+            throw new ApiException(404, e.getMessage());
+        } catch (Verifier.VerifyInProgressException e) {
+            throw new ApiException(409, e.getMessage(), VERIFY_RETRY_AFTER,
+                    new ApiResponses.VerifyConflict(e.getMessage(), e.verifyId()));
+        } catch (Verifier.VerifyBusyException e) {
+            throw new ApiException(503, e.getMessage(), VERIFY_RETRY_AFTER, null);
+        } catch (WorkosUnavailableException e) {
+            throw new ApiException(503, e.getMessage(), WORKOS_RETRY_AFTER, null);
+        }
+    }
+
+    private void resync(ApiExchange exchange, String organizationId) {
+        allow(exchange, List.of("GET", "POST"));
+        if (resyncs == null) {
+            throw new ApiException(501, "resyncs run where the poller runs: ask the instance that runs "
+                    + "`scim-sync run` or `scim-sync poller`");
+        }
+        if (exchange.method().equals("GET")) {
+            exchange.respond(200, resyncs.progress(organizationId).orElseThrow(() -> new ApiException(404,
+                    "no resync of " + organizationId + " was asked of this instance")));
+            return;
+        }
+        Map<String, String> query = exchange.query(RESYNC_PARAMETERS);
+        try {
+            exchange.respond(202, resyncs.start(organizationId, query.get("scope"), flag(query, "dry_run"),
+                    flag(query, "force")));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        } catch (UnknownOrganizationException e) {
+            throw new ApiException(404, e.getMessage());
+        } catch (WorkosUnavailableException e) {
+            throw new ApiException(503, e.getMessage(), WORKOS_RETRY_AFTER, null);
+        } catch (ResyncInProgressException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    /**
+     * A boolean parameter: absent is false, only {@code true} and {@code false} are accepted (a typo must not turn
+     * a dry run into a sweep).
+     */
+    private static boolean flag(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new ApiException(400, name + " must be true or false, not '" + value + "'");
+    }
+
+    private static void allow(ApiExchange exchange, String method) {
+        allow(exchange, List.of(method));
+    }
+
+    private static void allow(ApiExchange exchange, List<String> methods) {
+        if (!methods.contains(exchange.method())) {
+            exchange.header("Allow", String.join(", ", methods));
+            throw new ApiException(405, "method not allowed");
+        }
+    }
+}

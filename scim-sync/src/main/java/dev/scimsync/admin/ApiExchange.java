@@ -1,0 +1,84 @@
+package dev.scimsync.admin;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.scimsync.core.serde.Json;
+
+/** One admin request and its answer, over Jetty's request, response and callback. */
+final class ApiExchange {
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+
+    ApiExchange(Request request, Response response, Callback callback) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    /**
+     * The query parameters, each once: an unknown or repeated name is a 400 (with {@code a=1&a=2} "last wins"
+     * would turn {@code dry_run=true&dry_run=false} into a real resync).
+     */
+    Map<String, String> query(List<String> allowed) {
+        Fields fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Map<String, String> query = new LinkedHashMap<>();
+        for (Fields.Field field : fields) {
+            if (!allowed.contains(field.getName())) {
+                throw new ApiException(400, "unknown parameter '" + field.getName() + "' (allowed: "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", allowed)) + ")");
+            }
+            if (field.getValues().size() != 1) {
+                throw new ApiException(400, "parameter '" + field.getName() + "' given " + field.getValues().size()
+                        + " times: give it once");
+            }
+            query.put(field.getName(), field.getValue());
+        }
+        return query;
+    }
+
+    void header(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    void respond(int status, Object body) {
+        try {
+            respond(status, Json.MAPPER.writeValueAsString(body), "application/json");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the answer as JSON", e);
+        }
+    }
+
+    void respond(int status, String body, String contentType) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

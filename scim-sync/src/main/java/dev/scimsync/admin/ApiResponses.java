@@ -1,0 +1,26 @@
+package dev.scimsync.admin;
+
+import java.util.Map;
+
+/** The admin API's own response bodies (snake_case through {@link dev.scimsync.core.serde.Json}). */
+public final class ApiResponses {
+
+    private ApiResponses() {
+    }
+
+    /** Any refusal or failure: what went wrong, with ids only. */
+    public record Error(String error) {
+    }
+
+    /** 409 to a drift check while the organization's last one runs: which one to follow instead. */
+    public record VerifyConflict(String error, String verifyId) {
+    }
+
+    /** {@code /health/live}: the process answers; nothing else is checked. */
+    public record Liveness(String status) {
+    }
+
+    /** {@code /health/ready}: {@code ready} when every check passed at its last run. */
+    public record ReadinessReport(String status, Map<String, Readiness.Check> checks) {
+    }
+}
