@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.poller.resync.ResyncInProgressException;
+import dev.scimsync.replay.ReplayProgress;
+import dev.scimsync.replay.ReplayService;
 import dev.scimsync.resync.ResyncService;
 import dev.scimsync.verify.Verifier;
 import dev.scimsync.verify.VerifyRun;
@@ -26,9 +30,11 @@ final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String ID = "([A-Za-z0-9_\\-]+)";
+    private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,200}");
     private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/" + ID + "/status$");
     private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/" + ID + "/verify(?:/" + ID + ")?$");
     private static final Pattern ORG_RESYNC = Pattern.compile("^/api/organizations/" + ID + "/resync$");
+    private static final Pattern REPLAY = Pattern.compile("^/api/replay(?:/" + ID + ")?$");
     private static final List<String> RESYNC_PARAMETERS = List.of("scope", "dry_run", "force");
     /** Seconds a client should wait before asking WorkOS-dependent things again. */
     private static final int WORKOS_RETRY_AFTER = 5;
@@ -38,12 +44,14 @@ final class AdminApi {
     private final StatusSource status;
     private final Verifier verifier;
     private final ResyncService resyncs;
+    private final ReplayService replays;
 
-    AdminApi(AdminToken token, StatusSource status, Verifier verifier, ResyncService resyncs) {
+    AdminApi(AdminToken token, StatusSource status, Verifier verifier, ResyncService resyncs, ReplayService replays) {
         this.token = token;
         this.status = status;
         this.verifier = verifier;
         this.resyncs = resyncs;
+        this.replays = replays;
     }
 
     void handle(ApiExchange exchange) {
@@ -76,6 +84,8 @@ final class AdminApi {
             resync(exchange, m.group(1));
         } else if ((m = ORG_VERIFY.matcher(path)).matches()) {
             verify(exchange, m.group(1), m.group(2));
+        } else if ((m = REPLAY.matcher(path)).matches()) {
+            replay(exchange, m.group(1));
         } else {
             throw new ApiException(404, "not found");
         }
@@ -147,6 +157,32 @@ final class AdminApi {
             throw new ApiException(503, e.getMessage(), WORKOS_RETRY_AFTER, null);
         } catch (ResyncInProgressException e) {
             throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    private void replay(ApiExchange exchange, String replayId) {
+        allow(exchange, replayId == null ? "POST" : "GET");
+        if (replays == null) {
+            throw new ApiException(501, "a replay needs the processor and the organization database in one process: "
+                    + "ask the instance that runs `scim-sync run`");
+        }
+        if (replayId != null) {
+            exchange.respond(200, replays.progress(replayId).orElseThrow(() -> new ApiException(404,
+                    "no replay " + replayId + " on this instance")));
+            return;
+        }
+        exchange.query(List.of());
+        JsonNode body = exchange.jsonBody(List.of("organization_id"));
+        JsonNode organization = body.get("organization_id");
+        if (organization != null && !(organization.isTextual() && ORGANIZATION_ID.matcher(organization.asText()).matches())) {
+            throw new ApiException(400, "organization_id must be an organization id (letters, digits, _ and -)");
+        }
+        try {
+            ReplayProgress started = replays.start(organization == null ? null : organization.asText());
+            exchange.header("Location", "/api/replay/" + started.replayId());
+            exchange.respond(202, started);
+        } catch (ReplayService.ReplayRefusedException e) {
+            throw new ApiException(e.status(), e.getMessage());
         }
     }
 

@@ -78,10 +78,10 @@ public final class AdminServer implements AutoCloseable {
         });
     }
 
-    /** An admin API without the drift check. */
+    /** An admin API without the drift check, resyncs or replays. */
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status,
                                     PrometheusMeterRegistry metrics) {
-        return start(host, port, token, status, null, null, metrics);
+        return start(host, port, token, status, AdminServices.NONE, metrics, AdminLimits.DEFAULT);
     }
 
     /**
@@ -90,14 +90,22 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status, Verifier verifier,
                                     ResyncService resyncs, PrometheusMeterRegistry metrics) {
-        return start(host, port, token, status, verifier, resyncs, metrics, AdminLimits.DEFAULT);
+        return start(host, port, token, status, new AdminServices(verifier, resyncs, null), metrics,
+                AdminLimits.DEFAULT);
     }
 
     public static AdminServer start(String host, int port, AdminToken token, StatusSource status, Verifier verifier,
                                     ResyncService resyncs, PrometheusMeterRegistry metrics, AdminLimits limits) {
+        return start(host, port, token, status, new AdminServices(verifier, resyncs, null), metrics, limits);
+    }
+
+    /** The admin API with the services this process has ({@link AdminServices}: each may be absent). */
+    public static AdminServer start(String host, int port, AdminToken token, StatusSource status,
+                                    AdminServices services, PrometheusMeterRegistry metrics, AdminLimits limits) {
         Readiness readiness = new Readiness(status.readinessChecks(), limits.readinessInterval(),
                 limits.checkTimeout());
-        AdminServer admin = new AdminServer(host, port, limits, new AdminApi(token, status, verifier, resyncs),
+        AdminServer admin = new AdminServer(host, port, limits, new AdminApi(token, status, services.verifier(),
+                services.resyncs(), services.replays()),
                 readiness, metrics);
         try {
             admin.server.start();

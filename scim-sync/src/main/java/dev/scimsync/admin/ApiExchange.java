@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.serde.Json;
 
@@ -60,6 +62,38 @@ final class ApiExchange {
             query.put(field.getName(), field.getValue());
         }
         return query;
+    }
+
+    /**
+     * The request's JSON object body (an empty body is {@code {}}), with only the {@code allowed} fields; anything
+     * else is a 400. Bodies are small: at most 64 KiB are read.
+     */
+    JsonNode jsonBody(List<String> allowed) {
+        String text;
+        try {
+            text = Content.Source.asString(request, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "cannot read the request body");
+        }
+        if (text.length() > 64 * 1024) {
+            throw new ApiException(413, "the request body is larger than 64 KiB");
+        }
+        JsonNode body;
+        try {
+            body = text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "the request body is not JSON");
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiException(400, "the request body must be a JSON object");
+        }
+        body.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw new ApiException(400, "unknown field '" + name + "' (allowed: "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", allowed)) + ")");
+            }
+        });
+        return body;
     }
 
     void header(String name, String value) {

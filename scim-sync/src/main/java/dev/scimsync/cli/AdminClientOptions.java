@@ -68,17 +68,29 @@ final class AdminClientOptions {
 
     /** POST (no body) to the admin API; the answer's JSON document. */
     JsonNode post(String path) {
-        return send("POST", path, Duration.ofSeconds(30));
+        return send("POST", path, Duration.ofSeconds(30), null);
+    }
+
+    /** POST a JSON document to the admin API; the answer's JSON document. */
+    JsonNode post(String path, JsonNode body) {
+        return send("POST", path, Duration.ofSeconds(30), body);
     }
 
     private JsonNode send(String method, String path, Duration timeout) {
+        return send(method, path, timeout, null);
+    }
+
+    private JsonNode send(String method, String path, Duration timeout, JsonNode body) {
         String target = baseUrl() + path;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target))
                     .timeout(timeout)
                     .header("Authorization", "Bearer " + token())
                     .header("Accept", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 401) {
                 throw new AdminApiException("the admin API at " + baseUrl() + " refused the token "
                         + "(check SCIM_SYNC_ADMIN_TOKEN)");

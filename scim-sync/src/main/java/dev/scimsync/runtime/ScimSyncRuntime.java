@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import com.workos.WorkOS;
 
+import dev.scimsync.admin.AdminLimits;
 import dev.scimsync.admin.AdminServer;
+import dev.scimsync.admin.AdminServices;
 import dev.scimsync.admin.AdminToken;
 import dev.scimsync.admin.StatusSource;
 import dev.scimsync.core.config.CommonSettings;
@@ -46,6 +48,7 @@ import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
 import dev.scimsync.writer.WriterConfig;
+import dev.scimsync.replay.ReplayService;
 import dev.scimsync.resync.ResyncService;
 import dev.scimsync.resync.ResyncSettings;
 import dev.scimsync.verify.Verifier;
@@ -83,6 +86,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private Database database;
     private Verifier verifier;
     private ResyncService resyncs;
+    private ReplayService replays;
     private Path dataDir;
 
     private ScimSyncRuntime() {
@@ -145,9 +149,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("kafka", this::kafkaAnswers);
         StatusSource status = null;
+        WriterConfig writerEffective = null;
         if (writerConfig != null) {
             WriterConfig effective = writerConfig.withKafkaBootstrap(infrastructure.kafkaBootstrap())
                     .withDatabase(infrastructure.dbUrl(), infrastructure.dbUser(), infrastructure.dbPassword());
+            writerEffective = effective;
             database = Database.connect(effective);
             started.add(database);
             database.migrate();
@@ -159,11 +165,17 @@ public final class ScimSyncRuntime implements AutoCloseable {
             status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()), checks, Clock.systemUTC());
         }
         if (processorConfig != null) {
-            processor = new StreamProcessor(processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap()),
-                    registry);
+            ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap());
+            processor = new StreamProcessor(effective, registry);
             processor.start();
             started.add(processor);
             checks.put("processor", () -> processor.state() == KafkaStreams.State.RUNNING);
+            if (writerEffective != null) {
+                // replays rebuild from the events topic with the processor's rules into the writer's database
+                replays = new ReplayService(effective, processor, writerEffective, database.dataSource(), kafkaAdmin,
+                        registry, Clock.systemUTC());
+                started.add(replays);
+            }
         }
         if (pollerConfig != null) {
             PollerConfig effective = pollerConfig.withConnections(infrastructure.kafkaBootstrap(),
@@ -202,7 +214,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
         adminToken = AdminToken.resolve(configuredToken, dataDir);
         tokenStored = configuredToken == null;
         tokenGenerated = tokenStored && !hadStoredToken;
-        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status, verifier, resyncs, registry);
+        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status,
+                new AdminServices(verifier, resyncs, replays), registry, AdminLimits.DEFAULT);
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
     }

@@ -93,6 +93,12 @@ public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId,
                 retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
     }
 
+    /** The same settings on other topics (a replay's shadow state topics). */
+    public WriterConfig withTopics(Topics other) {
+        return new WriterConfig(kafkaBootstrap, other, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+    }
+
     /** The database retry helper these settings describe. */
     public Retry retry() {
         return Retry.forDatabase(retryAttempts, retryBackoff, retryMaxBackoff);

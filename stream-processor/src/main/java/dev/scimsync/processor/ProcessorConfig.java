@@ -31,6 +31,7 @@ import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
  * @param threads            stream threads
  * @param replicationFactor  of the internal topics; -1 = broker default
  * @param onBadRecord        DLQ or fail
+ * @param onlyOrganization   apply only this organization's events (a replay of one organization); null = all
  */
 public record ProcessorConfig(
         String bootstrapServers,
@@ -43,7 +44,8 @@ public record ProcessorConfig(
         Duration commitInterval,
         int threads,
         int replicationFactor,
-        BadRecordPolicy onBadRecord) {
+        BadRecordPolicy onBadRecord,
+        String onlyOrganization) {
 
     public ProcessorConfig {
         Objects.requireNonNull(topics, "topics");
@@ -89,13 +91,24 @@ public record ProcessorConfig(
             stateDir = dataDir.resolve("stream-processor");
         }
         return new ProcessorConfig(bootstrap, new Topics(prefix), applicationId, stateDir, dedup, tombstones, purge,
-                commit, threads, replication, onBadRecord);
+                commit, threads, replication, onBadRecord, null);
     }
 
     /** The same configuration with the bootstrap servers of a broker started by the caller. */
     public ProcessorConfig withBootstrapServers(String servers) {
         return new ProcessorConfig(servers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
-                purgeInterval, commitInterval, threads, replicationFactor, onBadRecord);
+                purgeInterval, commitInterval, threads, replicationFactor, onBadRecord, onlyOrganization);
+    }
+
+    /**
+     * The configuration of a replay: the same rules, its own application id (so its own stores, changelogs and
+     * offsets) and state directory, reading this deployment's events topic from the start into {@code shadow}'s
+     * state topics; only {@code organizationId}'s events when it is not null.
+     */
+    public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId) {
+        return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
+                stateDir.resolve(replayId), dedupRetention, tombstoneRetention, purgeInterval, commitInterval, threads,
+                replicationFactor, onBadRecord, organizationId);
     }
 
     /**

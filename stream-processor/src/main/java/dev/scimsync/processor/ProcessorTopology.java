@@ -27,6 +27,7 @@ public final class ProcessorTopology {
 
     public static final String SOURCE = "events-source";
     public static final String APPLY = "apply-directory-events";
+    public static final String ONLY_ORGANIZATION = "only-organization";
 
     private ProcessorTopology() {
     }
@@ -40,8 +41,14 @@ public final class ProcessorTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, topics.events().keySerde().deserializer(),
                 topics.events().valueSerde().deserializer(), topics.events().name());
+        String applyParent = SOURCE;
+        if (config.onlyOrganization() != null) {
+            // a replay of one organization: the others' events are skipped before anything is parsed or stored
+            topology.addProcessor(ONLY_ORGANIZATION, () -> new OrganizationFilter(config.onlyOrganization()), SOURCE);
+            applyParent = ONLY_ORGANIZATION;
+        }
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
-                config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), metrics), SOURCE);
+                config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), metrics), applyParent);
         for (StoreBuilder<?> store : StateStores.builders()) {
             topology.addStateStore(store, APPLY);
         }

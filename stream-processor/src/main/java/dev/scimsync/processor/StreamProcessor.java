@@ -66,6 +66,23 @@ public final class StreamProcessor implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * Stops processing without leaving the group (threads keep polling, tasks stay assigned): what a replay's switch
+     * needs for a moment. {@link #resume()} continues where it stopped.
+     */
+    public void pause() {
+        streams.pause();
+    }
+
+    public void resume() {
+        streams.resume();
+    }
+
+    /** Deletes this application's local state directory; only once closed (a replay's, when it is done). */
+    public void cleanUp() {
+        streams.cleanUp();
+    }
+
     /** Closes Kafka Streams and leaves the consumer group at once, so a restart or reset does not wait. */
     @Override
     public void close() {

@@ -47,6 +47,14 @@ public final class MetricNames {
     /** From the request to the snapshot published (the scan dominates). */
     public static final String RESYNC_DURATION = "scim_sync.resync.duration";
 
+    // replay
+    /** Events read again from the events topic by replays. */
+    public static final String REPLAY_EVENTS = "scim_sync.replay.events";
+    /** Replays, tagged with {@link #TAG_RESULT} completed or failed. */
+    public static final String REPLAY_RUNS = "scim_sync.replay.runs";
+    /** From the request to the switch (or the failure). */
+    public static final String REPLAY_DURATION = "scim_sync.replay.duration";
+
     // verify (drift check)
     /** Drift checks run, tagged with {@link #TAG_RESULT} in_sync, drift or failed. */
     public static final String VERIFY_RUNS = "scim_sync.verify.runs";

@@ -25,19 +25,31 @@ import dev.scimsync.core.serde.JsonSerde;
  *   <li>{@code cursor}: the poller's Events API cursor, written in the same transaction as the events.</li>
  *   <li>{@code commands}: resync requests and other operator commands for the poller.</li>
  * </ul>
+ *
+ * <p>A replay reads the deployment's events topic and writes shadow state topics of its own: {@code eventsPrefix}
+ * names the events topic apart from the others ({@link #readingEventsOf}).
  */
-public record Topics(String prefix) {
+public record Topics(String prefix, String eventsPrefix) {
 
     public static final String DEFAULT_PREFIX = "scim-sync.";
 
     private static final Serde<String> KEYS = Serdes.String();
+
+    public Topics(String prefix) {
+        this(prefix, prefix);
+    }
+
+    /** These topics, but the events topic of {@code source}. */
+    public Topics readingEventsOf(Topics source) {
+        return new Topics(prefix, source.eventsPrefix());
+    }
 
     public static Topics defaults() {
         return new Topics(DEFAULT_PREFIX);
     }
 
     public Topic<String, EventEnvelope> events() {
-        return new Topic<>(prefix + "events", KEYS, JsonSerde.of(EventEnvelope.class));
+        return new Topic<>(eventsPrefix + "events", KEYS, JsonSerde.of(EventEnvelope.class));
     }
 
     public Topic<String, Member> members() {

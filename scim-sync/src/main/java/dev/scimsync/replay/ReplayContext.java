@@ -1,0 +1,18 @@
+package dev.scimsync.replay;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import dev.scimsync.processor.ProcessorConfig;
+import dev.scimsync.processor.StreamProcessor;
+import dev.scimsync.writer.WriterConfig;
+
+/**
+ * What a replay needs of the running instance: the live processor (its configuration for the rules, the processor
+ * itself to hold it for the switch), the writer's configuration (the database to write the shadow to) and the live
+ * database.
+ */
+record ReplayContext(ProcessorConfig liveProcessor, StreamProcessor live, WriterConfig writer, DataSource database,
+                     TopicPositions positions, ReplayMetrics metrics, Clock clock) {
+}

@@ -1,0 +1,264 @@
+package dev.scimsync.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.scimsync.cli.ExitCodes;
+import dev.scimsync.cli.ScimSyncCommand;
+import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.EmulatorOptions;
+import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.emulator.faults.FaultSettings;
+import dev.scimsync.emulator.model.DirectorySnapshot;
+import dev.scimsync.runtime.ScimSyncRuntime;
+import dev.scimsync.runtime.Stage;
+import dev.scimsync.testkit.SharedKafka;
+import dev.scimsync.testkit.SharedPostgres;
+import picocli.CommandLine;
+
+/** Replay on a real broker and PostgreSQL: the database rebuilt from the events topic, WorkOS not asked. */
+@ExtendWith({SharedKafka.class, SharedPostgres.class})
+class ReplayIT {
+
+    @TempDir
+    Path dataDir;
+
+    private WorkosEmulator emulator;
+    private EmulatorAdminClient idp;
+    private String schema;
+    private ScimSyncRuntime runtime;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        emulator = WorkosEmulator.start(EmulatorOptions.defaults());
+        idp = new EmulatorAdminClient(emulator.baseUrl());
+        String prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        schema = SharedPostgres.newSchema();
+        Map<String, String> env = new HashMap<>();
+        env.put("SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers());
+        env.put("SCIM_SYNC_DB_URL", SharedPostgres.jdbcUrl(schema));
+        env.put("SCIM_SYNC_DB_USER", SharedPostgres.user());
+        if (!SharedPostgres.password().isEmpty()) {
+            env.put("SCIM_SYNC_DB_PASSWORD", SharedPostgres.password());
+        }
+        env.put("WORKOS_API_KEY", emulator.apiKey());
+        env.put("WORKOS_API_BASE_URL", emulator.baseUrl());
+        env.put("SCIM_SYNC_TOPIC_PREFIX", prefix);
+        env.put("SCIM_SYNC_PARTITIONS", "3");
+        env.put("SCIM_SYNC_HTTP_PORT", "0");
+        env.put("SCIM_SYNC_DATA_DIR", dataDir.toString());
+        env.put("SCIM_SYNC_POLL_INTERVAL", "PT0.2S");
+        env.put("SCIM_SYNC_POLLER_MAX_BACKOFF", "PT1S");
+        env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor");
+        env.put("SCIM_SYNC_WRITER_GROUP_ID", prefix + "writer");
+        env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", prefix + "poller");
+        runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        emulator.close();
+    }
+
+    @Test
+    void shouldRebuildRowsDeletedOrEditedByHand_WithWorkosDown_AndChangeNothingOnAHealthyDatabase() throws Exception {
+        CreatedDirectory acme = directory("Acme", 40, 6);
+        awaitDatabaseEquals(acme);
+        String healthy = dump();
+
+        execute("DELETE FROM group_memberships");
+        execute("UPDATE members SET email = 'damaged@example.com'");
+        idp.setFaults(new FaultSettings(0, 1.0, 503, false, 0)); // WorkOS answers 503 to everything
+        assertThat(replay("--yes")).isEqualTo(ExitCodes.OK);
+
+        assertDatabaseEquals(acme);
+        assertThat(dump()).as("the rebuilt database is the one before the damage").isEqualTo(healthy);
+        String runs = scalar("SELECT state || ' ' || kind || ' ' || memberships FROM sync_runs WHERE kind = 'replay'");
+        assertThat(runs).isEqualTo("completed replay " + idp.snapshot(acme.id()).memberships().size());
+
+        assertThat(replay("--yes")).as("a replay of a healthy database").isEqualTo(ExitCodes.OK);
+        assertThat(dump()).isEqualTo(healthy);
+        // a replay deletes its shadow once it has ended
+        await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(scalar(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'scim_sync_replay%'")));
+    }
+
+    @Test
+    void shouldReplayOneOrganization_LeavingTheOthersRowsUntouched_AndRefuseAnUnknownOne() throws Exception {
+        CreatedDirectory acme = directory("Acme", 20, 3);
+        CreatedDirectory globex = directory("Globex", 20, 3);
+        awaitDatabaseEquals(acme);
+        awaitDatabaseEquals(globex);
+        execute("UPDATE members SET first_name = 'Damaged' WHERE organization_id = '" + acme.organizationId() + "'");
+        execute("UPDATE members SET first_name = 'Damaged' WHERE organization_id = '" + globex.organizationId()
+                + "' AND directory_user_id IN (SELECT directory_user_id FROM members WHERE organization_id = '"
+                + globex.organizationId() + "' ORDER BY directory_user_id LIMIT 1)");
+        // the pipeline is done with Globex (its status trails its rows by a commit): its row versions hold still
+        String[] settled = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            String now = rowVersions(globex.organizationId());
+            boolean same = now.equals(settled[0]);
+            settled[0] = now;
+            return same;
+        });
+        String globexRows = settled[0];
+
+        assertThat(replay("--org", acme.organizationId())).isEqualTo(ExitCodes.OK);
+
+        assertDatabaseEquals(acme);
+        assertThat(rowVersions(globex.organizationId())).as("not even rewritten").isEqualTo(globexRows);
+        assertThat(replay("--org", "org_unknown_to_the_database")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
+    }
+
+    @Test
+    void shouldKeepLiveChangesMadeWhileAReplayRuns() throws Exception {
+        CreatedDirectory acme = directory("Acme", 30, 4);
+        awaitDatabaseEquals(acme);
+        execute("DELETE FROM group_memberships");
+
+        assertThat(replay("--yes", "--no-wait")).isEqualTo(ExitCodes.OK);
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            added.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "late" + i + "@acme.test", "Late", "Joiner" + i,
+                    true));
+        }
+        String group = idp.snapshot(acme.id()).groups().get(0).id();
+        idp.scimPatchGroupMembers(acme.id(), acme.scimToken(), group, added, List.of());
+        await().atMost(Duration.ofSeconds(120)).until(() -> "completed".equals(
+                scalar("SELECT state FROM sync_runs WHERE kind = 'replay'")));
+
+        awaitDatabaseEquals(acme);
+    }
+
+    // --- helpers
+
+    private CreatedDirectory directory(String name, int users, int groups) {
+        CreatedDirectory directory = idp.createDirectory(idp.createOrganization(name), name + " Okta");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            ids.add(idp.scimCreateUser(directory.id(), directory.scimToken(), name.toLowerCase() + i + "@example.test",
+                    "User", "Number" + i, true));
+        }
+        int perGroup = users / groups;
+        for (int g = 0; g < groups; g++) {
+            idp.scimCreateGroup(directory.id(), directory.scimToken(), name + " team " + g,
+                    ids.subList(g * perGroup, Math.min(users, g * perGroup + perGroup + 2)));
+        }
+        idp.scimPatchUserActive(directory.id(), directory.scimToken(), ids.get(1), false);
+        idp.scimDeleteUser(directory.id(), directory.scimToken(), ids.get(2));
+        return directory;
+    }
+
+    private int replay(String... args) {
+        List<String> all = new ArrayList<>(List.of("replay", "--url", runtime.adminServer().url(), "--data-dir",
+                dataDir.toString()));
+        all.addAll(List.of(args));
+        CommandLine command = ScimSyncCommand.commandLine().setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(new StringWriter()));
+        return command.execute(all.toArray(String[]::new));
+    }
+
+    private void awaitDatabaseEquals(CreatedDirectory directory) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertDatabaseEquals(directory));
+    }
+
+    private void assertDatabaseEquals(CreatedDirectory directory) throws Exception {
+        DirectorySnapshot snapshot = idp.snapshot(directory.id());
+        Set<List<String>> members = new HashSet<>();
+        snapshot.users().forEach(u -> members.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(), u.state())));
+        Set<List<String>> groups = new HashSet<>();
+        snapshot.groups().forEach(g -> groups.add(List.of(g.id(), g.name())));
+        Set<List<String>> memberships = new HashSet<>();
+        snapshot.memberships().forEach(m -> memberships.add(List.of(m.groupId(), m.userId())));
+        String org = directory.organizationId();
+        assertThat(rows("SELECT directory_user_id, email, first_name, last_name, state FROM members "
+                + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(members);
+        assertThat(rows("SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL AND organization_id = '"
+                + org + "'")).isEqualTo(groups);
+        assertThat(rows("SELECT directory_group_id, directory_user_id FROM group_memberships WHERE organization_id = '"
+                + org + "'")).isEqualTo(memberships);
+    }
+
+    /** Every table a user reads, as text, in a fixed order: run history and writer offsets aside. */
+    private String dump() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (String query : List.of(
+                "SELECT * FROM organizations ORDER BY id",
+                "SELECT * FROM members ORDER BY organization_id, directory_user_id",
+                "SELECT * FROM groups ORDER BY organization_id, directory_group_id",
+                "SELECT * FROM group_memberships ORDER BY organization_id, directory_group_id, directory_user_id",
+                "SELECT * FROM group_membership_removals ORDER BY organization_id, directory_group_id, directory_user_id",
+                "SELECT organization_id, members, groups, memberships FROM sync_status ORDER BY organization_id")) {
+            all.append(scalar("SELECT string_agg(t::text, E'\\n') FROM (" + query + ") t")).append("\n--\n");
+        }
+        return all.toString();
+    }
+
+    /** The organization's rows with their row versions (xmin): any rewrite changes it. */
+    private String rowVersions(String organizationId) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (String table : List.of("members", "groups", "group_memberships", "sync_status")) {
+            all.append(scalar("SELECT string_agg(xmin::text || ':' || t::text, E'\\n' ORDER BY t::text) FROM " + table
+                    + " t WHERE organization_id = '" + organizationId + "'")).append("\n--\n");
+        }
+        all.append(scalar("SELECT xmin::text || ':' || o::text FROM organizations o WHERE id = '" + organizationId + "'"));
+        return all.toString();
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private String scalar(String sql) throws Exception {
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private Set<List<String>> rows(String sql) throws Exception {
+        Set<List<String>> rows = new HashSet<>();
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
