@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.scimsync.cli.ExitCodes;
 import dev.scimsync.cli.ScimSyncCommand;
 import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.topic.OrganizationPartitioning;
 import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
@@ -50,13 +55,14 @@ class ReplayIT {
     private WorkosEmulator emulator;
     private EmulatorAdminClient idp;
     private String schema;
+    private String prefix;
     private ScimSyncRuntime runtime;
 
     @BeforeEach
     void setUp(TestInfo test) {
         emulator = WorkosEmulator.start(EmulatorOptions.defaults());
         idp = new EmulatorAdminClient(emulator.baseUrl());
-        String prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
+        prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
         schema = SharedPostgres.newSchema();
         Map<String, String> env = new HashMap<>();
         env.put("SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers());
@@ -135,6 +141,18 @@ class ReplayIT {
         assertDatabaseEquals(acme);
         assertThat(rowVersions(globex.organizationId())).as("not even rewritten").isEqualTo(globexRows);
         assertThat(replay("--org", "org_unknown_to_the_database")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
+
+        // an operator shortened the events topic's retention: its first events are gone
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers()))) {
+            String events = prefix + "events";
+            int partition = OrganizationPartitioning.partitionOf(acme.organizationId(), 3);
+            admin.deleteRecords(Map.of(new TopicPartition(events, partition), RecordsToDelete.beforeOffset(1))).all()
+                    .get();
+        }
+        assertThat(replay("--org", acme.organizationId())).as("history cut by retention")
+                .isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
+        assertThat(scalar("SELECT count(*) FROM sync_runs WHERE kind = 'replay'")).isEqualTo("1");
     }
 
     @Test
@@ -144,6 +162,8 @@ class ReplayIT {
         execute("DELETE FROM group_memberships");
 
         assertThat(replay("--yes", "--no-wait")).isEqualTo(ExitCodes.OK);
+        assertThat(replay("--yes", "--no-wait")).as("a second replay while one runs").isEqualTo(
+                ExitCodes.ADMIN_API_UNAVAILABLE);
         List<String> added = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             added.add(idp.scimCreateUser(acme.id(), acme.scimToken(), "late" + i + "@acme.test", "Late", "Joiner" + i,
