@@ -41,7 +41,20 @@ final class DatabaseStatusSource implements StatusSource {
     @Override
     public Optional<Map<String, Object>> status(String organizationId) {
         try {
-            return queries.status(organizationId).map(this::status);
+            Optional<Map<String, Object>> status = queries.status(organizationId).map(this::status);
+            if (status.isPresent()) {
+                queries.lastReplay(organizationId).ifPresent(run -> {
+                    Map<String, Object> replay = new LinkedHashMap<>();
+                    replay.put("id", run.id());
+                    replay.put("scope", run.organizationId() == null ? "every organization" : run.organizationId());
+                    replay.put("state", run.state());
+                    replay.put("started_at", run.startedAt());
+                    replay.put("finished_at", run.finishedAt());
+                    replay.put("note", run.note());
+                    status.get().put("last_replay", replay);
+                });
+            }
+            return status;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the status of " + organizationId + " failed: " + e.getMessage(), e);
         }

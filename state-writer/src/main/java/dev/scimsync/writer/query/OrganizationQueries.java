@@ -35,6 +35,15 @@ public final class OrganizationQueries {
     static final String MEMBERSHIPS = "SELECT directory_group_id, directory_user_id FROM group_memberships "
             + "WHERE organization_id = ?";
 
+    static final String LAST_REPLAY = "SELECT id, organization_id, state, started_at, finished_at, note FROM sync_runs "
+            + "WHERE kind = 'replay' AND (organization_id = ? OR organization_id IS NULL) "
+            + "ORDER BY started_at DESC, id DESC LIMIT 1";
+
+    /** A replay as {@code sync_runs} records it; organizationId null when it rebuilt every organization. */
+    public record ReplayRun(String id, String organizationId, String state, Instant startedAt, Instant finishedAt,
+                            String note) {
+    }
+
     private final DataSource dataSource;
 
     public OrganizationQueries(DataSource dataSource) {
@@ -71,6 +80,21 @@ public final class OrganizationQueries {
                         rs.getString(13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17),
                         instant(rs, 18), rs.getString(19), rs.getObject(20, Boolean.class), rs.getObject(21, Long.class),
                         rs.getString(22)));
+            }
+        }
+    }
+
+    /** The latest replay that rebuilt the organization (of it alone or of every organization). */
+    public Optional<ReplayRun> lastReplay(String organizationId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(LAST_REPLAY)) {
+            ps.setString(1, organizationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ReplayRun(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        instant(rs, 5), rs.getString(6)));
             }
         }
     }
