@@ -12,12 +12,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import javax.sql.DataSource;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -34,6 +39,8 @@ import dev.scimsync.runtime.MachineInfo;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
 import dev.scimsync.verify.VerifyRun;
+import dev.scimsync.replay.ReplayProgress;
+import dev.scimsync.replay.ReplayState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
             + "organization and report the time until the database holds the directory again, against WorkOS's floor "
             + "for listing the users")
     boolean resync;
+
+    @Option(names = "--replay", description = "then replay every organization from the events topic and report its "
+            + "events/s against reading the events topic with a plain consumer plus a COPY of the rows")
+    boolean replay;
 
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "give up when the database is not complete by then (ISO-8601, default ${DEFAULT-VALUE})")
@@ -175,6 +186,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (resync) {
                     resync(runtime, admin, directory, seed, out);
                 }
+                if (replay) {
+                    replay(runtime, run + ".events", events, copy, out);
+                }
             }
         } finally {
             deleteRecursively(dataDir);
@@ -203,6 +217,59 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
         out.printf(Locale.ROOT, "%-52s %9.2fx%n", "drift check / WorkOS floor", took / floor);
         out.flush();
+    }
+
+    /**
+     * A replay of every organization (the database being healthy, it rewrites nothing), timed from the request to
+     * completed, against a plain read_committed consumer reading the same events topic plus the COPY of the rows.
+     */
+    private void replay(ScimSyncRuntime runtime, String eventsTopic, int events, double copy, PrintWriter out)
+            throws Exception {
+        long started = System.nanoTime();
+        String id = runtime.replays().start(null).replayId();
+        ReplayProgress progress = runtime.replays().progress(id).orElseThrow();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!progress.state().isFinal()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replay " + id + " did not end within " + timeout);
+            }
+            Thread.sleep(50);
+            progress = runtime.replays().progress(id).orElseThrow();
+        }
+        if (progress.state() != ReplayState.COMPLETED) {
+            throw new IllegalStateException("replay " + id + " failed: " + progress.error());
+        }
+        double took = seconds(started);
+        double read = readTopic(runtime.infrastructure().kafkaBootstrap(), eventsTopic);
+        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "replay of every organization: request to switched", took);
+        out.printf(Locale.ROOT, "%-52s %,10d%n", "  events replayed", progress.eventsReplayed());
+        out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  events per second", progress.eventsReplayed() / took);
+        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "plain consumer reading the events topic", read);
+        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "replay / (topic read + COPY)", took / (read + copy));
+        out.printf(Locale.ROOT, "%-52s %s%n", "  what the switch changed", progress.changes());
+        out.flush();
+    }
+
+    /** Seconds a plain read_committed consumer takes to read every record of {@code topic}. */
+    private static double readTopic(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long started = System.nanoTime();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            return seconds(started);
+        }
     }
 
     /** A resync after silent deletions, timed from the request to the database equal to the directory again. */

@@ -299,6 +299,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         return resyncs;
     }
 
+    /** Replays, when this process runs both the processor and the writer; null otherwise. */
+    public ReplayService replays() {
+        return replays;
+    }
+
     /** The drift check, when this process runs both the poller and the writer; null otherwise. */
     public Verifier verifier() {
         return verifier;
