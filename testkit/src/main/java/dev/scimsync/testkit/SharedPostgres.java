@@ -55,7 +55,7 @@ public final class SharedPostgres implements BeforeAllCallback {
         EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("data"), 0);
         baseUrl = "jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres";
         user = database.user();
-        password = "";
+        password = database.password();
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .put(SharedPostgres.class.getName(), (AutoCloseable) () -> {
                     database.close();
