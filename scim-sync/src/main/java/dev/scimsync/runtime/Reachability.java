@@ -79,7 +79,7 @@ final class Reachability {
                     socket.connect(new InetSocketAddress(host, port), (int) Math.max(100, Math.min(1_000, leftMs)));
                     return null;
                 } catch (IOException e) {
-                    reason = describe(e, hostPort);
+                    reason = describe(e) + (bootstrap.contains(",") ? " at " + hostPort : "");
                 }
             }
             if (System.nanoTime() + PAUSE.toNanos() > deadline) {
@@ -117,23 +117,23 @@ final class Reachability {
                 }
                 if (System.nanoTime() + PAUSE.toNanos() > deadline) {
                     return "The database at " + shownUrl + " cannot be reached within " + within.toSeconds() + " s ("
-                            + describe(e, null) + "); check SCIM_SYNC_DB_URL.";
+                            + describe(e) + "); check SCIM_SYNC_DB_URL.";
                 }
             }
             pause();
         }
     }
 
-    private static String describe(Throwable e, String where) {
+    private static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
-                return "connection refused" + (where == null ? "" : " at " + where);
+                return "connection refused";
             }
             if (t instanceof UnknownHostException) {
-                return "unknown host" + (where == null ? "" : " " + where);
+                return "unknown host";
             }
             if (t instanceof SocketTimeoutException) {
-                return "no answer" + (where == null ? "" : " from " + where);
+                return "no answer";
             }
         }
         return firstLine(e);
