@@ -29,6 +29,7 @@ final class BoundedClose {
             }
         }, "scim-sync-stop-" + name);
         closer.setDaemon(true); // one left behind must not keep the JVM alive
+        long started = System.nanoTime();
         closer.start();
         try {
             closer.join(bound.toMillis());
@@ -40,6 +41,7 @@ final class BoundedClose {
                     + "again at the next start)", name, bound.toSeconds());
             return false;
         }
+        LOG.debug("{} stopped in {} ms", name, (System.nanoTime() - started) / 1_000_000);
         return true;
     }
 }

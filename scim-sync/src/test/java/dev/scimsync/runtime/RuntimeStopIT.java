@@ -56,8 +56,9 @@ class RuntimeStopIT {
             Duration took = Duration.ofNanos(System.nanoTime() - stopping);
             System.out.printf("runtime stopped %.2f s after close() with the database gone%n", took.toMillis() / 1000.0);
 
-            // the writer has ScimSyncRuntime.STAGE_STOP_BOUND, the rest stops as usual
-            assertThat(took).isLessThan(Duration.ofSeconds(15));
+            // the writer is given up after ScimSyncRuntime.STAGE_STOP_BOUND; the pool, whose connection attempts
+            // back off while the database is gone, takes a few seconds more. Before: 60 s and more
+            assertThat(took).isLessThan(Duration.ofSeconds(20));
         } finally {
             runtime.close();
             database.close();
