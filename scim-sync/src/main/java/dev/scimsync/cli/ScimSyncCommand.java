@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
             "1:a stage failed while running",
             "2:bad command line or configuration",
             "3:the admin API could not be reached or refused the token",
-            "4:the embedded broker or database could not start"})
+            "4:Kafka, the database, the data directory or the admin port is not usable",
+            "5:verify found drift",
+            "6:resync held by the safeguard"})
 public final class ScimSyncCommand {
 
     public static void main(String[] args) {

@@ -37,32 +37,36 @@ abstract class StageCommand implements Callable<Integer> {
                 .with("SCIM_SYNC_HTTP_PORT", httpPort == null ? null : httpPort.toString(), "--http-port")
                 .with("SCIM_SYNC_DATA_DIR", dataDir, "--data-dir");
         ScimSyncRuntime runtime = ScimSyncRuntime.start(reader, stages());
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        AtomicBoolean jvmExiting = new AtomicBoolean();
+        // a JVM exit not caused by SIGINT/SIGTERM (e.g. SIGHUP) still stops everything in order
         Thread hook = new Thread(() -> {
-            stopping.set(true);
-            System.err.println("stopping scim-sync…");
+            jvmExiting.set(true);
             runtime.close();
-            stopped.countDown();
         }, "scim-sync-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        runtime.printBanner(System.out);
-        while (!stopped.await(5, TimeUnit.SECONDS)) {
-            // while Ctrl-C closes the stages one by one, a stage already closed is not a failure
-            Throwable failure = stopping.get() ? null : runtime.failure();
-            if (failure != null && removeHook(hook)) {
-                System.err.println("scim-sync: a stage stopped: " + failure.getMessage());
-                runtime.close();
-                return ExitCodes.FAILED;
+        try (StopSignals signals = StopSignals.install(stopRequested::countDown)) {
+            runtime.printBanner(System.out);
+            while (!stopRequested.await(5, TimeUnit.SECONDS)) {
+                // while the hook closes the stages one by one, a stage already closed is not a failure
+                Throwable failure = jvmExiting.get() ? null : runtime.failure();
+                if (failure != null) {
+                    System.err.println("scim-sync: a stage stopped: " + failure.getMessage());
+                    runtime.close();
+                    return ExitCodes.FAILED;
+                }
+                if (!jvmExiting.get()) {
+                    tick(runtime, System.out);
+                }
             }
-            if (!stopping.get()) {
-                tick(runtime, System.out);
-            }
+            runtime.close();
+            return ExitCodes.OK;
+        } finally {
+            removeHook(hook);
         }
-        return ExitCodes.OK;
     }
 
-    /** False when the JVM is already shutting down (Ctrl-C came first): then the hook closes everything. */
+    /** False when the JVM is already shutting down: then the hook closes everything. */
     private static boolean removeHook(Thread hook) {
         try {
             return Runtime.getRuntime().removeShutdownHook(hook);

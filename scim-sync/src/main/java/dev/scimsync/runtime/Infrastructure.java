@@ -2,8 +2,12 @@ package dev.scimsync.runtime;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +21,15 @@ import dev.scimsync.emulator.WorkosEmulator;
 
 /**
  * The three things scim-sync connects to, each either configured or — zero setup — embedded: a Kafka
- * broker (a real KRaft broker under {@code <data>/kafka}), PostgreSQL (under {@code <data>/postgres}) and
- * WorkOS (the emulator with a demo directory, persisted to {@code <data>/emulator.json}).
+ * broker (a real KRaft broker under {@code <data>/kafka}), PostgreSQL (under {@code <data>/postgres}, its
+ * password in {@code <data>/postgres-password}) and WorkOS (the emulator with a demo directory, persisted to
+ * {@code <data>/emulator.json}). A configured Kafka or database is asked first whether it answers.
  */
 public final class Infrastructure implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Infrastructure.class);
+    /** The embedded database stops within pg_ctl's own 5 s; the broker flushes its logs. */
+    private static final Duration STOP_BOUND = Duration.ofSeconds(10);
 
     /** What the process was configured with (null = embed). */
     public record Wanted(String kafkaBootstrap, String dbUrl, String dbUser, String dbPassword, String workosApiKey,
@@ -50,10 +57,14 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     /**
-     * Starts what is not configured. Only the parts a stage needs are asked for: e.g. the writer alone
-     * needs no WorkOS.
+     * Checks that what is configured answers, then starts what is not configured. Only the parts a stage needs
+     * are asked for: e.g. the writer alone needs no WorkOS.
+     *
+     * @throws dev.scimsync.cli.InfrastructureException naming the variable to set, when a configured part does
+     *                                                   not answer or an embedded one cannot start
      */
     public static Infrastructure start(Wanted wanted, boolean kafka, boolean database, boolean workos) {
+        checkConfiguredAnswer(kafka ? wanted.kafkaBootstrap() : null, database ? wanted : null);
         Infrastructure infra = new Infrastructure();
         try {
             if (kafka) {
@@ -69,6 +80,38 @@ public final class Infrastructure implements AutoCloseable {
         } catch (RuntimeException e) {
             infra.close();
             throw e;
+        }
+    }
+
+    /** Both asked at once, so the operator hears of both within one deadline. */
+    private static void checkConfiguredAnswer(String kafkaBootstrap, Wanted database) {
+        boolean checksDatabase = database != null && database.dbUrl() != null;
+        if (kafkaBootstrap == null && !checksDatabase) {
+            return;
+        }
+        ExecutorService checks = Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "scim-sync-startup-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture<String> kafka = kafkaBootstrap == null ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> Reachability.kafkaProblem(kafkaBootstrap,
+                            Reachability.DEADLINE), checks);
+            CompletableFuture<String> db = !checksDatabase ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> Reachability.databaseProblem(database.dbUrl(),
+                            database.dbUser(), database.dbPassword(), Reachability.DEADLINE), checks);
+            List<String> problems = new ArrayList<>();
+            for (CompletableFuture<String> check : List.of(kafka, db)) {
+                if (check.join() != null) {
+                    problems.add(check.join());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new InfrastructureException(String.join(" ", problems));
+            }
+        } finally {
+            checks.shutdownNow();
         }
     }
 
@@ -97,9 +140,9 @@ public final class Infrastructure implements AutoCloseable {
         try {
             EmbeddedDatabase database = EmbeddedDatabase.start(wanted.dataDir().resolve("postgres"), 0);
             owned.add(database);
-            dbUrl = "jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres";
+            dbUrl = database.jdbcUrl();
             dbUser = database.user();
-            dbPassword = null;
+            dbPassword = database.password();
         } catch (RuntimeException e) {
             throw new InfrastructureException(e.getMessage(), e);
         }
@@ -169,15 +212,11 @@ public final class Infrastructure implements AutoCloseable {
         return demo;
     }
 
-    /** Stops what this process started, newest first. */
+    /** Stops what this process started, newest first: the demo, the emulator, the database, then the broker. */
     @Override
     public void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", owned.get(i).getClass().getSimpleName(), e.toString());
-            }
+            BoundedClose.close(owned.get(i), STOP_BOUND);
         }
         owned.clear();
     }

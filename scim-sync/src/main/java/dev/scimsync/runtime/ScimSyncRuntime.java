@@ -1,6 +1,10 @@
 package dev.scimsync.runtime;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,11 +31,13 @@ import dev.scimsync.admin.AdminServer;
 import dev.scimsync.admin.AdminServices;
 import dev.scimsync.admin.AdminToken;
 import dev.scimsync.admin.StatusSource;
+import dev.scimsync.cli.InfrastructureException;
 import dev.scimsync.core.config.CommonSettings;
 import dev.scimsync.core.config.ConfigReader;
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.topic.TopicProvisioner;
 import dev.scimsync.core.topic.Topics;
+import dev.scimsync.embedded.EmbeddedDatabase;
 import dev.scimsync.poller.EventsPoller;
 import dev.scimsync.poller.PollerConfig;
 import dev.scimsync.poller.PollerMetrics;
@@ -65,14 +71,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Wires the stages of one process: reads and validates the whole configuration first (every problem at
- * once), starts what is embedded, then the writer, the processor and the poller (downstream first, so no
- * stage produces into nothing), then the admin API. Closes in the reverse order.
+ * once), checks that the admin port is free and takes the data directory, asks a configured Kafka and database
+ * whether they answer, starts what is embedded, then the writer, the processor and the poller (downstream
+ * first, so no stage produces into nothing), then the admin API. Closes in the reverse order.
  */
 public final class ScimSyncRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScimSyncRuntime.class);
 
+    /**
+     * How long a stage may take to stop. A stage stops in well under a second (the writer commits what it
+     * holds, the processor its transaction); one stuck on a dependency that is gone is left behind.
+     */
+    static final Duration STAGE_STOP_BOUND = Duration.ofSeconds(5);
+
     private final List<AutoCloseable> started = new ArrayList<>();
+    private boolean closed;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Infrastructure infrastructure;
     private Admin kafkaAdmin;
@@ -119,23 +133,28 @@ public final class ScimSyncRuntime implements AutoCloseable {
         Duration eventsRetention = reader.get(PollerSettings.EVENTS_RETENTION);
         PollerConfig pollerConfig = stages.contains(Stage.POLLER) ? PollerConfig.from(reader, null, null, null) : null;
         WriterConfig writerConfig = stages.contains(Stage.WRITER) ? WriterConfig.from(reader) : null;
-        ProcessorConfig processorConfig = stages.contains(Stage.PROCESSOR) ? ProcessorConfig.from(reader) : null;
-        // the drift check needs WorkOS and the organization database: where the poller and the writer run together
-        boolean verifies = pollerConfig != null && writerConfig != null;
         Duration verifyTimeout = reader.get(VerifySettings.TIMEOUT);
         Duration verifySettle = reader.get(VerifySettings.SETTLE);
         Integer scanUserRequestsPerSecond = reader.get(PollerSettings.SCAN_USER_REQUESTS_PER_SECOND);
         Integer maxRemovalPercent = reader.get(ResyncSettings.MAX_REMOVAL_PERCENT);
         Integer maxRemovalCount = reader.get(ResyncSettings.MAX_REMOVAL_COUNT);
+        // last: it throws with the problems found so far, so everything else must have been read by now
+        ProcessorConfig processorConfig = stages.contains(Stage.PROCESSOR) ? ProcessorConfig.from(reader) : null;
         reader.throwIfInvalid();
+        // the drift check needs WorkOS and the organization database: where the poller and the writer run together
+        boolean verifies = pollerConfig != null && writerConfig != null;
         LOG.info("effective configuration:\n{}", reader.describe(CommonSettings.ALL).stripTrailing());
+
+        // 2. what could stop the start half-way is checked before anything starts
+        requireFreePort(httpHost, httpPort);
+        claimDataDirectory(wanted, stages, processorConfig, configuredToken == null);
 
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
 
-        // 2. infrastructure: configured or embedded
+        // 3. infrastructure: configured (asked whether it answers) or embedded
         boolean needsDatabase = stages.contains(Stage.WRITER);
         infrastructure = Infrastructure.start(wanted, true, needsDatabase, stages.contains(Stage.POLLER));
         started.add(infrastructure);
@@ -145,7 +164,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         started.add(kafkaAdmin);
         ensureTopics(new Topics(topicPrefix), partitions, eventsRetention);
 
-        // 3. stages, downstream first
+        // 4. stages, downstream first
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("kafka", this::kafkaAnswers);
         StatusSource status = null;
@@ -209,15 +228,61 @@ public final class ScimSyncRuntime implements AutoCloseable {
             status = new NoDatabaseStatusSource(checks);
         }
 
-        // 4. the admin API
+        // 5. the admin API
         boolean hadStoredToken = AdminToken.readStored(dataDir) != null;
         adminToken = AdminToken.resolve(configuredToken, dataDir);
         tokenStored = configuredToken == null;
         tokenGenerated = tokenStored && !hadStoredToken;
-        adminServer = AdminServer.start(httpHost, httpPort, adminToken, status,
-                new AdminServices(verifier, resyncs, replays), registry, AdminLimits.DEFAULT);
+        try {
+            adminServer = AdminServer.start(httpHost, httpPort, adminToken, status,
+                    new AdminServices(verifier, resyncs, replays), registry, AdminLimits.DEFAULT);
+        } catch (IllegalStateException e) {
+            // the port was free a moment ago (requireFreePort): taken since; the message names the variables
+            throw new InfrastructureException(e.getMessage(), e);
+        }
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
+    }
+
+    /**
+     * The admin API is started last; a port in use must not be found after the broker, the database and the
+     * stages have started (and then be stopped again).
+     */
+    private static void requireFreePort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (UnknownHostException e) {
+            throw new InfrastructureException("the admin API cannot listen on " + host + ": unknown host; set "
+                    + "SCIM_SYNC_HTTP_HOST to an address of this machine.", e);
+        } catch (IOException e) {
+            throw new InfrastructureException("the admin API cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): another process uses the port. Stop it, or set SCIM_SYNC_HTTP_PORT (or --http-port) to a free "
+                    + "port (0 = any); SCIM_SYNC_HTTP_HOST chooses the address.", e);
+        }
+    }
+
+    /**
+     * Made owner-only whenever this process puts anything there, and locked when it keeps state there that a
+     * second instance would corrupt: an embedded broker, database or emulator, or the processor's stores.
+     */
+    private void claimDataDirectory(Infrastructure.Wanted wanted, Set<Stage> stages, ProcessorConfig processorConfig,
+                                    boolean storesToken) {
+        Path home = dataDir.toAbsolutePath().normalize();
+        boolean keepsState = wanted.kafkaBootstrap() == null
+                || stages.contains(Stage.WRITER) && wanted.dbUrl() == null
+                || stages.contains(Stage.POLLER) && wanted.workosApiKey() == null
+                || processorConfig != null && processorConfig.stateDir().toAbsolutePath().normalize().startsWith(home);
+        if (!keepsState && !storesToken) {
+            return;
+        }
+        DataDirectory directory = DataDirectory.prepare(dataDir);
+        started.add(directory); // closed last: the lock outlives everything that uses the directory
+        if (keepsState) {
+            directory.lock();
+        }
     }
 
     /** Every stage may be the first to start in a deployment, so each makes sure the topics exist. */
@@ -255,8 +320,10 @@ public final class ScimSyncRuntime implements AutoCloseable {
         out.println("  Kafka         " + infrastructure.kafkaBootstrap()
                 + (infrastructure.kafkaEmbedded() ? "   (embedded, data in " + dataDir.resolve("kafka") + ")" : ""));
         if (infrastructure.dbUrl() != null) {
+            // the URL never holds the password: a configured one is masked, the embedded one's is in its file
             out.println("  database      " + Redact.url(infrastructure.dbUrl()) + (infrastructure.databaseEmbedded()
-                    ? "   (embedded PostgreSQL, data in " + dataDir.resolve("postgres") + ", user postgres)" : ""));
+                    ? "   (embedded PostgreSQL, data in " + dataDir.resolve("postgres") + ", user postgres, password in "
+                    + EmbeddedDatabase.passwordFile(dataDir.resolve("postgres")) + ")" : ""));
         }
         if (infrastructure.workosBaseUrl() != null) {
             out.println("  WorkOS        " + infrastructure.workosBaseUrl() + (infrastructure.emulator() != null
@@ -325,17 +392,39 @@ public final class ScimSyncRuntime implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Stops in dependency order — admin API, poller, processor, writer, then the database pool, the broker and
+     * what else is embedded — each stage given at most {@link #STAGE_STOP_BOUND}. Safe to call more than once
+     * and from several threads (a second caller waits for the first).
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long stopping = System.nanoTime();
         for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+            AutoCloseable part = started.get(i);
+            if (part instanceof Infrastructure || part instanceof DataDirectory) {
+                closeQuietly(part); // the infrastructure bounds each of its parts itself
+            } else {
+                BoundedClose.close(part, STAGE_STOP_BOUND);
             }
         }
         started.clear();
         registry.close();
+        if (infrastructure != null) {
+            LOG.info("scim-sync stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+        }
     }
 
 }

@@ -50,6 +50,51 @@ class ConfigReaderTest {
     }
 
     @Test
+    void shouldCheckAddressesAndNamesWhenRead_NotWhenAClientFirstUsesThem() {
+        ConfigReader reader = ConfigReader.from(Map.of(
+                "SCIM_SYNC_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2",
+                "SCIM_SYNC_DB_URL", "postgres://scim:s3cret@db/app",
+                "SCIM_SYNC_TOPIC_PREFIX", "scim sync.",
+                "SCIM_SYNC_HTTP_HOST", "http://localhost"));
+
+        reader.get(CommonSettings.KAFKA_BOOTSTRAP);
+        reader.get(CommonSettings.DB_URL);
+        reader.get(CommonSettings.TOPIC_PREFIX);
+        reader.get(CommonSettings.HTTP_HOST);
+
+        assertThat(reader.problems()).hasSize(4);
+        assertThat(String.join("\n", reader.problems()))
+                .contains("SCIM_SYNC_KAFKA_BOOTSTRAP: expected host:port[,host:port…] such as kafka-1:9092")
+                .contains("SCIM_SYNC_DB_URL: expected a PostgreSQL JDBC URL such as jdbc:postgresql://db:5432/app")
+                .contains("SCIM_SYNC_TOPIC_PREFIX: expected up to 200 of the characters a-z A-Z 0-9 . _ -")
+                .contains("SCIM_SYNC_HTTP_HOST: expected a host name or IP address")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldAcceptTheUsualAddresses() {
+        ConfigReader reader = ConfigReader.from(Map.of(
+                "SCIM_SYNC_KAFKA_BOOTSTRAP", "kafka-1:9092, [::1]:9093",
+                "SCIM_SYNC_DB_URL", "jdbc:postgresql://db:5432/app?currentSchema=orgs",
+                "SCIM_SYNC_TOPIC_PREFIX", "prod_scim-sync.v2."));
+
+        assertThat(reader.get(CommonSettings.KAFKA_BOOTSTRAP)).isEqualTo("kafka-1:9092, [::1]:9093");
+        assertThat(reader.get(CommonSettings.DB_URL)).isEqualTo("jdbc:postgresql://db:5432/app?currentSchema=orgs");
+        assertThat(reader.get(CommonSettings.TOPIC_PREFIX)).isEqualTo("prod_scim-sync.v2.");
+        assertThat(reader.problems()).isEmpty();
+    }
+
+    @Test
+    void shouldListAProblemOnce_WhenSeveralModulesReadTheSameSetting() {
+        ConfigReader reader = ConfigReader.from(Map.of("SCIM_SYNC_PARTITIONS", "lots"));
+
+        reader.get(CommonSettings.PARTITIONS);
+        reader.get(CommonSettings.PARTITIONS);
+
+        assertThat(reader.problems()).containsExactly("SCIM_SYNC_PARTITIONS: expected a whole number, got 'lots'");
+    }
+
+    @Test
     void shouldPreferEnvironmentOverPropertiesFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("scim-sync.properties");
         Files.writeString(file, "SCIM_SYNC_HTTP_PORT=9000\nSCIM_SYNC_TOPIC_PREFIX=from-file.\n");

@@ -53,9 +53,12 @@ public final class SharedPostgres implements BeforeAllCallback {
             throw new UncheckedIOException(e);
         }
         EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("data"), 0);
+        // the database no longer stops itself when the JVM exits (the runtime orders its stop): a test JVM that
+        // exits without closing the root context must not leave the server running
+        Runtime.getRuntime().addShutdownHook(new Thread(database::close, "shared-postgres-stop"));
         baseUrl = "jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres";
         user = database.user();
-        password = "";
+        password = database.password();
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .put(SharedPostgres.class.getName(), (AutoCloseable) () -> {
                     database.close();

@@ -85,7 +85,7 @@ public final class ConfigReader {
         }
         if (raw == null) {
             if (setting.required()) {
-                problems.add(setting.name() + ": required but not set (" + setting.description() + ")");
+                addProblem(setting.name() + ": required but not set (" + setting.description() + ")");
             }
             return null;
         }
@@ -94,7 +94,7 @@ public final class ConfigReader {
         } catch (IllegalArgumentException e) {
             // never echo a secret's value back
             String message = setting.secret() ? "invalid value" : e.getMessage();
-            problems.add(setting.name() + ": " + message);
+            addProblem(setting.name() + ": " + message);
             return null;
         }
     }
@@ -108,7 +108,14 @@ public final class ConfigReader {
     /** Records a cross-setting problem. */
     public void check(boolean ok, String settingName, String message) {
         if (!ok) {
-            problems.add(settingName + ": " + message);
+            addProblem(settingName + ": " + message);
+        }
+    }
+
+    /** Several modules read the same common setting (e.g. the topic prefix): its problem is listed once. */
+    private void addProblem(String problem) {
+        if (!problems.contains(problem)) {
+            problems.add(problem);
         }
     }
 

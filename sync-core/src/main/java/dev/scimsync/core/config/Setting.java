@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import dev.scimsync.core.log.Redact;
 
 /**
  * One configuration setting, declared once with its name (the environment variable), default,
@@ -91,6 +94,61 @@ public record Setting<T>(String name, String description, String defaultValue, F
                 throw new IllegalArgumentException("expected an http(s) URL with a host, got '" + s + "'");
             }
             return uri;
+        }, false, false);
+    }
+
+    /**
+     * Text that must match {@code pattern} as a whole; {@code expected} says what is allowed, in words (the
+     * problem reads "expected {@code expected}, got '…'").
+     */
+    public static Setting<String> matching(String name, String defaultValue, Pattern pattern, String expected,
+                                           String description) {
+        return new Setting<>(name, description, defaultValue, s -> {
+            String value = s.trim();
+            if (!pattern.matcher(value).matches()) {
+                throw new IllegalArgumentException("expected " + expected + ", got '" + s + "'");
+            }
+            return value;
+        }, false, false);
+    }
+
+    /**
+     * A comma-separated list of {@code host:port} (Kafka's bootstrap servers), checked when read rather than when
+     * the first client fails on it.
+     */
+    public static Setting<String> hostPorts(String name, String defaultValue, String description) {
+        return new Setting<>(name, description, defaultValue, s -> {
+            for (String server : s.split(",", -1)) {
+                String trimmed = server.trim();
+                int colon = trimmed.lastIndexOf(':');
+                if (colon <= 0 || trimmed.contains(" ") || trimmed.contains("/")
+                        || !validPort(trimmed.substring(colon + 1))) {
+                    throw new IllegalArgumentException("expected host:port[,host:port…] such as kafka-1:9092, got '"
+                            + s + "'");
+                }
+            }
+            return s.trim();
+        }, false, false);
+    }
+
+    private static boolean validPort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** A PostgreSQL JDBC URL ({@code jdbc:postgresql://host[:port]/database[?…]}); any password in it is never echoed. */
+    public static Setting<String> postgresUrl(String name, String description) {
+        return new Setting<>(name, description, null, s -> {
+            String value = s.trim();
+            if (!value.startsWith("jdbc:postgresql://") || value.length() == "jdbc:postgresql://".length()) {
+                throw new IllegalArgumentException("expected a PostgreSQL JDBC URL such as "
+                        + "jdbc:postgresql://db:5432/app, got '" + Redact.url(s) + "'");
+            }
+            return value;
         }, false, false);
     }
 
