@@ -327,7 +327,8 @@ public final class EventsPoller implements AutoCloseable {
 
     /**
      * Keys a page's events into {@code envelopes} and {@code deadLetters}; returns the cursor after the page. An
-     * event already published (or already in this transaction) is dropped and does not move the cursor.
+     * event already published (or already in this transaction) is dropped and does not move the cursor: ids need not
+     * sort, so moving to it could move the cursor back; a full page of them is a stall, backed off and alerted.
      */
     private Cursor collect(EventsPage page, Cursor from, List<EventEnvelope> envelopes, List<DeadLetter> deadLetters,
                            Set<String> idless, Set<String> ids) throws InterruptedException {
@@ -337,6 +338,7 @@ public final class EventsPoller implements AutoCloseable {
         for (JsonNode event : page.events()) {
             JsonNode id = event.get("id");
             if (id != null && id.isTextual() && (publishedIds.contains(id.asText()) || !ids.add(id.asText()))) {
+                // durable already: not published again, and the cursor does not move back to it
                 redelivered++;
                 continue;
             }
@@ -358,7 +360,7 @@ public final class EventsPoller implements AutoCloseable {
         }
         if (redelivered > 0) {
             metrics.redelivered(redelivered);
-            LOG.info("WorkOS served {} events again that were already published; not publishing them twice",
+            LOG.debug("WorkOS served {} events again that were already published; not publishing them twice",
                     redelivered);
         }
         return next;

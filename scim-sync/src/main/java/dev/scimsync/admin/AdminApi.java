@@ -172,13 +172,18 @@ final class AdminApi {
             return;
         }
         exchange.query(List.of());
-        JsonNode body = exchange.jsonBody(List.of("organization_id"));
+        JsonNode body = exchange.jsonBody(List.of("organization_id", "force"));
         JsonNode organization = body.get("organization_id");
         if (organization != null && !(organization.isTextual() && ORGANIZATION_ID.matcher(organization.asText()).matches())) {
             throw new ApiException(400, "organization_id must be an organization id (letters, digits, _ and -)");
         }
+        JsonNode force = body.get("force");
+        if (force != null && !force.isBoolean()) {
+            throw new ApiException(400, "force must be true or false");
+        }
         try {
-            ReplayProgress started = replays.start(organization == null ? null : organization.asText());
+            ReplayProgress started = replays.start(organization == null ? null : organization.asText(),
+                    force != null && force.asBoolean());
             exchange.header("Location", "/api/replay/" + started.replayId());
             exchange.respond(202, started);
         } catch (ReplayService.ReplayRefusedException e) {

@@ -21,6 +21,8 @@ import dev.scimsync.core.serde.Json;
 /** One admin request and its answer, over Jetty's request, response and callback. */
 final class ApiExchange {
 
+    private static final int MAX_BODY = 64 * 1024;
+
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -69,14 +71,18 @@ final class ApiExchange {
      * else is a 400. Bodies are small: at most 64 KiB are read.
      */
     JsonNode jsonBody(List<String> allowed) {
+        if (request.getLength() > MAX_BODY) {
+            throw new ApiException(413, "the request body is larger than 64 KiB");
+        }
         String text;
-        try {
-            text = Content.Source.asString(request, StandardCharsets.UTF_8);
+        try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1); // a body without a length is read no further either
+            if (bytes.length > MAX_BODY) {
+                throw new ApiException(413, "the request body is larger than 64 KiB");
+            }
+            text = new String(bytes, StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new ApiException(400, "cannot read the request body");
-        }
-        if (text.length() > 64 * 1024) {
-            throw new ApiException(413, "the request body is larger than 64 KiB");
         }
         JsonNode body;
         try {

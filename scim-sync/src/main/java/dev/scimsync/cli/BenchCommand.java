@@ -226,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
     private void replay(ScimSyncRuntime runtime, String eventsTopic, int events, double copy, PrintWriter out)
             throws Exception {
         long started = System.nanoTime();
-        String id = runtime.replays().start(null).replayId();
+        String id = runtime.replays().start(null, false).replayId();
         ReplayProgress progress = runtime.replays().progress(id).orElseThrow();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!progress.state().isFinal()) {

@@ -42,6 +42,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "return once the replay has started")
     boolean noWait;
 
+    @Option(names = "--force", description = "switch even when the replay would remove more members or groups than "
+            + "the organization's removal limits allow (a replay held by them changes nothing)")
+    boolean force;
+
     @Mixin
     AdminClientOptions client;
 
@@ -59,6 +63,9 @@ final class ReplayCommand implements Callable<Integer> {
         ObjectNode body = Json.MAPPER.createObjectNode();
         if (organizationId != null) {
             body.put("organization_id", organizationId);
+        }
+        if (force) {
+            body.put("force", true);
         }
         JsonNode replay = client.post("/api/replay", body);
         String id = replay.path("replay_id").asText();

@@ -1,15 +1,11 @@
 package dev.scimsync.replay;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,6 +20,7 @@ import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
 import dev.scimsync.writer.WriterConfig;
+import dev.scimsync.writer.db.TransientErrors;
 import dev.scimsync.writer.replay.ReplayRuns;
 import dev.scimsync.writer.replay.ShadowSwitch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -42,9 +39,12 @@ final class Replay implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration SWITCH_CATCH_UP = Duration.ofSeconds(60);
+    /** A rebuild that moves no offset for this long has stalled (a stuck processor, a broker gone). */
+    private static final Duration NO_PROGRESS = Duration.ofMinutes(10);
 
     private final String id;
     private final String organizationId;
+    private final boolean force;
     private final ReplayContext context;
     private final Instant requestedAt;
     private final String shadowPrefix;
@@ -60,9 +60,10 @@ final class Replay implements Runnable {
     private volatile String changes;
     private volatile String error;
 
-    Replay(String id, String organizationId, ReplayContext context) {
+    Replay(String id, String organizationId, boolean force, ReplayContext context) {
         this.id = id;
         this.organizationId = organizationId;
+        this.force = force;
         this.context = context;
         this.requestedAt = context.clock().instant();
         Topics live = context.liveProcessor().topics();
@@ -112,6 +113,7 @@ final class Replay implements Runnable {
             Database shadowDb = Database.connect(shadowWriterConfig.dbUrl(), shadowWriterConfig.dbUser(),
                     shadowWriterConfig.dbPassword(), 2);
             opened.add(shadowDb);
+            checkSchema(shadowDb);
             SimpleMeterRegistry replayMeters = new SimpleMeterRegistry(); // not the live stages' figures
             StateWriter shadowWriter = new StateWriter(shadowWriterConfig, shadowDb.dataSource(), replayMeters);
             shadowWriter.start();
@@ -121,7 +123,7 @@ final class Replay implements Runnable {
             state = ReplayState.REBUILDING;
             rebuildStartedAt = context.clock().instant();
 
-            awaitReplayed(replayProcessor, scope, start, target, null);
+            awaitReplayed(replayProcessor, shadowWriter, scope, start, target, null);
 
             // the switch: hold the live processor, catch up to the very end, switch in one transaction
             state = ReplayState.SWITCHING;
@@ -129,11 +131,13 @@ final class Replay implements Runnable {
             livePaused = true;
             Map<TopicPartition, Long> end = context.positions().latest(scope);
             total = sum(end) - sum(start);
-            awaitReplayed(replayProcessor, scope, start, end, context.clock().instant().plus(SWITCH_CATCH_UP));
+            awaitReplayed(replayProcessor, shadowWriter, scope, start, end,
+                    context.clock().instant().plus(SWITCH_CATCH_UP));
             awaitWritten(shadowWriter, shadowTopics, context.clock().instant().plus(SWITCH_CATCH_UP));
-            ShadowSwitch.Changes switched = new ShadowSwitch(context.database(), shadowSchema).apply(organizationId);
-            context.live().resume();
+            ShadowSwitch.Changes switched = new ShadowSwitch(context.database(), shadowSchema)
+                    .apply(organizationId, context.clock().instant(), context.removalLimits(), force);
             livePaused = false;
+            resumeLive();
             changes = switched.summary();
             end(runs, ReplayState.COMPLETED, replayed + " events replayed; " + changes);
             LOG.info("replay {} of {} completed: {} events in {} s; {}", id, scopeName(), replayed,
@@ -141,12 +145,17 @@ final class Replay implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail("stopped while running (the instance is shutting down)");
+        } catch (ShadowSwitch.HeldException e) {
+            LOG.warn("replay {} of {} {}", id, scopeName(), e.getMessage());
+            fail(e.getMessage());
         } catch (Exception e) {
-            LOG.error("replay {} of {} failed: {}", id, scopeName(), e.toString());
-            fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            // a database error's message may quote row values: described without them
+            String reason = TransientErrors.describe(e);
+            LOG.error("replay {} of {} failed: {}", id, scopeName(), reason);
+            fail(reason);
         } finally {
             if (livePaused) {
-                context.live().resume();
+                resumeLive();
             }
             if (!state.isFinal()) {
                 end(runs, ReplayState.FAILED, error);
@@ -171,6 +180,27 @@ final class Replay implements Runnable {
         error = reason;
     }
 
+    private void resumeLive() {
+        try {
+            context.live().resume();
+        } catch (RuntimeException e) {
+            LOG.error("replay {}: the live processor could not be resumed ({}); restart scim-sync", id, e.toString());
+        }
+    }
+
+    /** The shadow pool must write the shadow schema: a URL that sets a search path otherwise could aim it at live. */
+    private void checkSchema(Database shadowDb) throws java.sql.SQLException {
+        try (java.sql.Connection c = shadowDb.dataSource().getConnection();
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+            String current = rs.next() ? rs.getString(1) : null;
+            if (!shadowSchema.equals(current)) {
+                throw new IllegalStateException("the replay's connections use schema " + current + ", not "
+                        + shadowSchema + ": does SCIM_SYNC_DB_URL set a search path? Set currentSchema instead");
+            }
+        }
+    }
+
     /** The events topic's partitions the replay must read: the organization's one, or all. */
     private List<TopicPartition> scope() throws Exception {
         List<TopicPartition> all = context.positions().partitions(context.liveProcessor().topics().events().name());
@@ -182,13 +212,19 @@ final class Replay implements Runnable {
     }
 
     /** Waits until the replay processor has applied every event of {@code scope} before {@code to}. */
-    private void awaitReplayed(StreamProcessor processor, List<TopicPartition> scope, Map<TopicPartition, Long> start,
-                               Map<TopicPartition, Long> to, Instant deadline) throws Exception {
+    private void awaitReplayed(StreamProcessor processor, StateWriter writer, List<TopicPartition> scope,
+                               Map<TopicPartition, Long> start, Map<TopicPartition, Long> to, Instant deadline)
+            throws Exception {
         String applicationId = replayConfig.applicationId();
         long reported = replayed;
+        Instant lastMove = context.clock().instant();
         while (true) {
             if (processor.state() == KafkaStreams.State.ERROR || processor.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("the replay's stream processor stopped (" + processor.state() + ")");
+            }
+            if (writer.failure().isPresent()) {
+                throw new IllegalStateException("the replay's writer stopped: "
+                        + TransientErrors.describe(writer.failure().get()));
             }
             Map<TopicPartition, Long> committed = context.positions().committed(applicationId, scope);
             long done = 0;
@@ -197,6 +233,12 @@ final class Replay implements Runnable {
                 long at = committed.getOrDefault(tp, start.get(tp));
                 done += Math.max(0, Math.min(at, to.get(tp)) - start.get(tp));
                 reached &= at >= to.get(tp);
+            }
+            if (done > replayed) {
+                lastMove = context.clock().instant();
+            } else if (context.clock().instant().isAfter(lastMove.plus(NO_PROGRESS))) {
+                throw new IllegalStateException("the replay made no progress for " + NO_PROGRESS.toMinutes()
+                        + " minutes (" + done + " of " + (sum(to) - sum(start)) + " events)");
             }
             replayed = Math.max(replayed, done);
             context.metrics().replayed(replayed - reported);
@@ -227,7 +269,8 @@ final class Replay implements Runnable {
         }
         while (true) {
             if (writer.failure().isPresent()) {
-                throw new IllegalStateException("the replay's writer stopped: " + writer.failure().get().getMessage());
+                throw new IllegalStateException("the replay's writer stopped: "
+                        + TransientErrors.describe(writer.failure().get()));
             }
             Map<TopicPartition, Long> end = context.positions().latest(partitions);
             if (context.positions().nothingBetween(writer.lastAppliedOffsets(), end)) {
@@ -245,40 +288,39 @@ final class Replay implements Runnable {
     private void cleanUp(StreamProcessor processor, List<AutoCloseable> opened) {
         boolean interrupted = Thread.interrupted(); // a shutdown must not leave the shadow behind half-deleted
         if (processor != null) {
-            processor.close();
-            processor.cleanUp();
+            step("closing its stream processor", () -> {
+                processor.close();
+                processor.cleanUp();
+            });
         }
         for (int i = opened.size() - 1; i >= 0; i--) {
-            try {
-                opened.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("replay {}: closing {} failed: {}", id, opened.get(i).getClass().getSimpleName(), e.toString());
-            }
+            AutoCloseable part = opened.get(i);
+            step("closing " + part.getClass().getSimpleName(), part::close);
         }
-        try {
-            new ShadowSwitch(context.database(), shadowSchema).dropShadow();
-            context.positions().deleteTopics(context.positions().topicsStartingWith(shadowPrefix,
-                    replayConfig.applicationId() + "-"));
-            context.positions().deleteGroups(List.of(replayConfig.applicationId(), shadowWriterConfig.groupId()));
-            deleteDirectory(replayConfig.stateDir());
-        } catch (Exception e) {
-            LOG.warn("replay {}: cleaning up its shadow topics and schema failed ({}); they can be deleted by hand "
-                    + "(topics {}*, schema {})", id, e.toString(), shadowPrefix, shadowSchema);
-        }
+        step("dropping schema " + shadowSchema, () -> new ShadowSwitch(context.database(), shadowSchema).dropShadow());
+        step("deleting topics " + shadowPrefix + "* and " + replayConfig.applicationId() + "-*",
+                () -> context.positions().deleteTopics(context.positions().topicsStartingWith(shadowPrefix,
+                        replayConfig.applicationId() + "-")));
+        step("deleting its consumer groups",
+                () -> context.positions().deleteGroups(List.of(replayConfig.applicationId(), shadowWriterConfig.groupId())));
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void deleteDirectory(Path directory) throws java.io.IOException {
-        if (!Files.exists(directory)) {
-            return;
+    /** One clean-up step: a failure is logged (with what is left to delete by hand) and the next step runs. */
+    private void step(String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            LOG.warn("replay {}: {} failed ({}); the next start of a replay deletes what is left", id, what,
+                    e.toString());
         }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     private String scopeName() {

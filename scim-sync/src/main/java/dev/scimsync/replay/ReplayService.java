@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -19,13 +21,15 @@ import dev.scimsync.core.topic.OrganizationPartitioning;
 import dev.scimsync.processor.ProcessorConfig;
 import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.WriterConfig;
-import dev.scimsync.writer.replay.ReplayRuns;
+import dev.scimsync.writer.query.OrganizationQueries;
+import dev.scimsync.writer.replay.ShadowSwitch;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Starts replays (one at a time per instance) and tells their progress; served where the processor and the writer
  * run in one process ({@code scim-sync run}). Refuses what would give a wrong result rather than a slow one: an
- * organization the database does not know, a second replay, and a history the events topic no longer holds whole.
+ * organization the database does not know, a second replay, other processor instances, and a history the events
+ * topic no longer holds whole.
  */
 public final class ReplayService implements AutoCloseable {
 
@@ -48,6 +52,7 @@ public final class ReplayService implements AutoCloseable {
     private static final int KEPT = 20;
 
     private final ReplayContext context;
+    private final Admin admin;
     private static final Duration CLEAN_UP = Duration.ofSeconds(30);
 
     private final Map<String, Replay> replays = new LinkedHashMap<>();
@@ -55,17 +60,21 @@ public final class ReplayService implements AutoCloseable {
     private Replay current;
 
     public ReplayService(ProcessorConfig liveProcessor, StreamProcessor live, WriterConfig writer, DataSource database,
-                         Admin admin, MeterRegistry registry, Clock clock) {
+                         Admin admin, ShadowSwitch.RemovalLimits removalLimits, MeterRegistry registry, Clock clock) {
         this.context = new ReplayContext(liveProcessor, live, writer, database,
-                new TopicPositions(admin, liveProcessor.bootstrapServers()), new ReplayMetrics(registry), clock);
+                new TopicPositions(admin, liveProcessor.bootstrapServers()), removalLimits, new ReplayMetrics(registry),
+                clock);
+        this.admin = admin;
     }
 
     /**
      * Starts a replay of {@code organizationId} (null: every organization) on its own thread.
      *
-     * @throws ReplayRefusedException 404 unknown organization, 409 a replay runs, 422 history incomplete
+     * @param force switch even when it would remove more members or groups than the organization's limits allow
+     * @throws ReplayRefusedException 404 unknown organization, 409 a replay runs or other processor instances run,
+     *                                422 history incomplete
      */
-    public synchronized ReplayProgress start(String organizationId) {
+    public synchronized ReplayProgress start(String organizationId, boolean force) {
         if (running != null && running.isAlive() && current.progress().state().isFinal()) {
             joinQuietly(running, CLEAN_UP); // the last one has ended and is deleting its shadow
         }
@@ -74,11 +83,13 @@ public final class ReplayService implements AutoCloseable {
                     .wire() + "): one replay at a time; follow it with GET /api/replay/" + current.id());
         }
         try {
-            if (organizationId != null && !new ReplayRuns(context.database()).knows(organizationId)) {
+            if (organizationId != null && new OrganizationQueries(context.database()).status(organizationId).isEmpty()) {
                 throw new ReplayRefusedException(404, "unknown organization " + organizationId + ": the database holds "
                         + "no row of it (to rebuild a lost database, replay every organization)");
             }
             checkHistoryIsWhole(organizationId);
+            checkAloneInTheProcessorGroup();
+            new ReplayLeftovers(context, admin).deleteAll();
         } catch (ReplayRefusedException e) {
             throw e;
         } catch (Exception e) {
@@ -86,7 +97,7 @@ public final class ReplayService implements AutoCloseable {
         }
         String id = "replay-" + ID_TIME.format(context.clock().instant()) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-        Replay replay = new Replay(id, organizationId, context);
+        Replay replay = new Replay(id, organizationId, force, context);
         synchronized (replays) {
             replays.put(id, replay);
             while (replays.size() > KEPT) {
@@ -103,6 +114,23 @@ public final class ReplayService implements AutoCloseable {
     public Optional<ReplayProgress> progress(String replayId) {
         synchronized (replays) {
             return Optional.ofNullable(replays.get(replayId)).map(Replay::progress);
+        }
+    }
+
+    /**
+     * Only this process's live processor is held for the switch: another instance of the processor application
+     * would go on applying events that the switch then overwrites with older shadow rows.
+     */
+    private void checkAloneInTheProcessorGroup() throws Exception {
+        String group = context.liveProcessor().applicationId();
+        var description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        Set<String> ours = context.live().consumerClientIds();
+        List<String> others = description.members().stream().map(m -> m.clientId()).filter(c -> !ours.contains(c))
+                .sorted().toList();
+        if (!others.isEmpty()) {
+            throw new ReplayRefusedException(409, "other instances of the stream processor run in group " + group
+                    + " (" + others.size() + " consumers): a replay holds only this instance's processor for its "
+                    + "switch. Stop the other processor instances, replay, then start them again");
         }
     }
 

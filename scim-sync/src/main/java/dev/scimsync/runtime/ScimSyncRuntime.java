@@ -62,6 +62,7 @@ import dev.scimsync.verify.VerifySettings;
 import dev.scimsync.workos.DirectoryLookup;
 import dev.scimsync.workos.WorkosDirectoryLookup;
 import dev.scimsync.writer.query.OrganizationQueries;
+import dev.scimsync.writer.replay.ShadowSwitch;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -192,7 +193,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
             if (writerEffective != null) {
                 // replays rebuild from the events topic with the processor's rules into the writer's database
                 replays = new ReplayService(effective, processor, writerEffective, database.dataSource(), kafkaAdmin,
-                        registry, Clock.systemUTC());
+                        new ShadowSwitch.RemovalLimits(maxRemovalCount, maxRemovalPercent), registry, Clock.systemUTC());
                 started.add(replays);
             }
         }

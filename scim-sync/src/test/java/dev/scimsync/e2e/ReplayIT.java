@@ -101,15 +101,32 @@ class ReplayIT {
         idp.drop(acme.id(), 2, false);
         runtime.resyncs().start(acme.organizationId(), "both", false, false);
         awaitDatabaseEquals(acme);
+        // rows no event derives: a member added by hand, and a Primary Owner the IdP deleted (sync never removes it)
+        String org = acme.organizationId();
+        execute("INSERT INTO members (organization_id, source, email, first_name, created_at, updated_at) VALUES ('"
+                + org + "', 'manual', 'manual@example.test', 'Manual', now(), now())");
+        String owner = idp.snapshot(acme.id()).users().get(5).id();
+        execute("UPDATE organizations SET primary_owner_member_id = (SELECT id FROM members WHERE directory_user_id = '"
+                + owner + "') WHERE id = '" + org + "'");
+        idp.scimDeleteUser(acme.id(), acme.scimToken(), owner);
+        String lastEvent = emulator.events().all().stream().filter(e -> org.equals(e.organizationId()))
+                .reduce((a, b) -> b).orElseThrow().id();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastEvent.equals(
+                scalar("SELECT last_event_id FROM sync_status WHERE organization_id = '" + org + "'")));
+        assertThat(scalar("SELECT count(*) FROM members WHERE directory_user_id = '" + owner
+                + "' AND removed_at IS NULL")).as("the Primary Owner stays").isEqualTo("1");
         String healthy = dump();
 
         execute("DELETE FROM group_memberships");
-        execute("UPDATE members SET email = 'damaged@example.com'");
+        // the rows the events derive; a manual member's, or a Primary Owner's that the IdP removed, are no event's
+        // (sync leaves them as they are, a replay too)
+        execute("UPDATE members SET email = 'damaged@example.com' WHERE source = 'directory' AND id IS DISTINCT FROM "
+                + "(SELECT primary_owner_member_id FROM organizations WHERE id = '" + org + "')");
         idp.setFaults(new FaultSettings(0, 1.0, 503, false, 0)); // WorkOS answers 503 to everything
         assertThat(replay("--yes")).isEqualTo(ExitCodes.OK);
 
-        assertDatabaseEquals(acme);
-        assertThat(dump()).as("the rebuilt database is the one before the damage").isEqualTo(healthy);
+        assertThat(dump()).as("the rebuilt database is the one before the damage, manual member and Primary Owner "
+                + "included").isEqualTo(healthy);
         String runs = scalar("SELECT state || ' ' || kind || ' ' || memberships FROM sync_runs WHERE kind = 'replay'");
         assertThat(runs).isEqualTo("completed replay " + idp.snapshot(acme.id()).memberships().size());
 
@@ -146,6 +163,19 @@ class ReplayIT {
         assertThat(rowVersions(globex.organizationId())).as("not even rewritten").isEqualTo(globexRows);
         assertThat(replay("--org", "org_unknown_to_the_database")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
 
+        // a directory member no event derives (inserted by hand): the replay would remove it, beyond a limit of 0
+        String acmeId = acme.organizationId();
+        execute("INSERT INTO members (organization_id, source, directory_user_id, email, version_at, version_event_id, "
+                + "created_at, updated_at) VALUES ('" + acmeId + "', 'directory', 'directory_user_ghost', "
+                + "'ghost@example.test', now(), 'event_ghost', now(), now())");
+        execute("UPDATE organizations SET max_removal_count = 0 WHERE id = '" + acmeId + "'");
+        assertThat(replay("--org", acmeId)).as("held by the removal limit").isEqualTo(ExitCodes.FAILED);
+        assertThat(scalar("SELECT count(*) FROM members WHERE directory_user_id = 'directory_user_ghost' "
+                + "AND removed_at IS NULL")).isEqualTo("1");
+        assertThat(replay("--org", acmeId, "--force")).isEqualTo(ExitCodes.OK);
+        assertThat(scalar("SELECT count(*) FROM members WHERE directory_user_id = 'directory_user_ghost' "
+                + "AND removed_at IS NOT NULL")).as("marked removed, not deleted").isEqualTo("1");
+
         // an operator shortened the events topic's retention: its first events are gone
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers()))) {
@@ -156,7 +186,7 @@ class ReplayIT {
         }
         assertThat(replay("--org", acme.organizationId())).as("history cut by retention")
                 .isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
-        assertThat(scalar("SELECT count(*) FROM sync_runs WHERE kind = 'replay'")).isEqualTo("1");
+        assertThat(scalar("SELECT count(*) FROM sync_runs WHERE kind = 'replay'")).isEqualTo("3");
     }
 
     @Test

@@ -101,13 +101,13 @@ public record ProcessorConfig(
     }
 
     /**
-     * The configuration of a replay: the same rules, its own application id (so its own stores, changelogs and
-     * offsets) and state directory, reading this deployment's events topic from the start into {@code shadow}'s
+     * The configuration of a replay: the same rules, its own application id (so its own stores, changelogs,
+     * offsets and, under the same state directory, its own folder), reading this deployment's events topic from the start into {@code shadow}'s
      * state topics; only {@code organizationId}'s events when it is not null.
      */
     public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId) {
         return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
-                stateDir.resolve(replayId), dedupRetention, tombstoneRetention, purgeInterval, commitInterval, threads,
+                stateDir, dedupRetention, tombstoneRetention, purgeInterval, commitInterval, threads,
                 replicationFactor, onBadRecord, organizationId);
     }
 

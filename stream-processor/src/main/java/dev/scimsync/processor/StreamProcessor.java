@@ -78,6 +78,13 @@ public final class StreamProcessor implements AutoCloseable {
         streams.resume();
     }
 
+    /** The client ids of this instance's consumers, as the group coordinator lists its members. */
+    public java.util.Set<String> consumerClientIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> ids.add(thread.consumerClientId()));
+        return ids;
+    }
+
     /** Deletes this application's local state directory; only once closed (a replay's, when it is done). */
     public void cleanUp() {
         streams.cleanUp();

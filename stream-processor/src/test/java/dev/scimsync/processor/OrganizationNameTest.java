@@ -51,4 +51,16 @@ class OrganizationNameTest {
         assertThat(renamed.appliedEvents()).isGreaterThan(named.appliedEvents());
         assertThat(renamed.members()).isEqualTo(1);
     }
+
+    @Test
+    void shouldLeaveOutANameTheDatabaseCannotStore_AndKeepTheLastGoodOne() {
+        processor.send(aUserEvent().created().forUser("directory_user_1").at(T0).build().withOrganizationName("Acme"));
+        processor.send(aUserEvent().created().forUser("directory_user_2").at(T0.plusSeconds(1)).build()
+                .withOrganizationName("Ac\u0000me"));
+
+        SyncStatus status = processor.emitPendingStatus().statusState().get(ORG);
+        assertThat(status.organizationName()).isEqualTo("Acme");
+        assertThat(status.members()).isEqualTo(2);
+        assertThat(processor.deadLetters()).isEmpty();
+    }
 }

@@ -25,6 +25,13 @@ public final class TransactionalProducers {
     private TransactionalProducers() {
     }
 
+    /** {@code dead} with its payload cut to {@link #TRUNCATED_CHARS} (it was {@code bytes} long), saying so. */
+    static DeadLetter truncated(DeadLetter dead, int bytes) {
+        String kept = dead.rawJson().substring(0, Math.min(dead.rawJson().length(), TRUNCATED_CHARS));
+        return new DeadLetter(dead.eventId(), dead.reason() + "; payload of " + bytes + " bytes truncated to its first "
+                + kept.length() + " characters", kept);
+    }
+
     /** The dead letter of an event whose envelope is {@code bytes} long, over {@link #MAX_RECORD_BYTES}. */
     public static DeadLetter tooLarge(EventEnvelope envelope, int bytes) {
         String raw = envelope.event().toString();

@@ -75,9 +75,14 @@ public final class TransactionalPublisher implements AutoCloseable {
         }
     }
 
+    /** The DLQ record of {@code dead}, its payload truncated when too large for Kafka (whatever the reason). */
     private ProducerRecord<byte[], byte[]> deadLetter(DeadLetter dead) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.dlq().name(), null,
-                dead.rawJson().getBytes(StandardCharsets.UTF_8));
+        byte[] payload = dead.rawJson().getBytes(StandardCharsets.UTF_8);
+        if (payload.length > TransactionalProducers.MAX_RECORD_BYTES) {
+            dead = TransactionalProducers.truncated(dead, payload.length);
+            payload = dead.rawJson().getBytes(StandardCharsets.UTF_8);
+        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.dlq().name(), null, payload);
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.REASON, dead.reason());
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.EVENT_ID, dead.eventId());
         DeadLetterHeaders.add(record.headers(), DeadLetterHeaders.STAGE, "ingest-poller");

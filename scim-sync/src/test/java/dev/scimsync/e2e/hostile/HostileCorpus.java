@@ -115,6 +115,10 @@ final class HostileCorpus {
         ObjectNode unknown = userUpdate(template, "event_00HOSTILE10", "first_name", "Unknown");
         unknown.put("event", "dsync.user.teleported");
         events.add(dlq("unknown-event-type", unknown, Stage.INGEST_POLLER, "unknown event type"));
+        ObjectNode hugeUnknown = userUpdate(template, "event_00HOSTILE12", "first_name", "HugeUnknown");
+        hugeUnknown.put("event", "dsync.user.enlarged");
+        ((ObjectNode) hugeUnknown.get("data")).putObject("custom_attributes").put("blob", "y".repeat(1_200_000));
+        events.add(dlq("unknown-type-over-1-mb", hugeUnknown, Stage.INGEST_POLLER, "payload of"));
         events.add(new Event("duplicate-id", duplicate.get("id").asText(), bytes(duplicate), Stage.APPLIED, null));
         events.add(new Event("invalid-utf-8", "event_00HOSTILE11", invalidUtf8(template), Stage.APPLIED, null));
         return events;

@@ -12,6 +12,7 @@ import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
 import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.core.model.Version;
+import dev.scimsync.writer.db.TransientErrors;
 
 /**
  * Tells the database's fault from the data's: when every change of a table failed alone, the same statements
@@ -47,6 +48,9 @@ final class KnownGoodProbe {
             lanes.flushAll();
             return null;
         } catch (SQLException e) {
+            if (TransientErrors.isRetryable(e)) {
+                throw e; // a deadlock or a lost connection says nothing of the table: the batch is retried
+            }
             return e;
         } finally {
             connection.rollback(savepoint);

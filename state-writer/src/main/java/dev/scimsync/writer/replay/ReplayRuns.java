@@ -2,7 +2,6 @@ package dev.scimsync.writer.replay;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -29,6 +28,20 @@ public final class ReplayRuns {
         }
     }
 
+    /**
+     * Marks failed every replay a stopped instance left unfinished ({@code rebuilding} or {@code switching}): its
+     * switch never committed, or it would say {@code completed}.
+     */
+    public int failUnfinished(Instant at) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE sync_runs SET state = 'failed', finished_at = ?, note = 'interrupted: the instance stopped "
+                        + "before the replay ended (nothing was switched)' WHERE kind = 'replay' "
+                        + "AND state IN ('queued', 'rebuilding', 'switching')")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            return ps.executeUpdate();
+        }
+    }
+
     /** Ends the run with its state, the scope's present rows and a note (what changed, or why it failed). */
     public void finished(String replayId, String organizationId, String state, Instant at, String note)
             throws SQLException {
@@ -48,17 +61,6 @@ public final class ReplayRuns {
             }
             ps.setString(10, replayId);
             ps.executeUpdate();
-        }
-    }
-
-    /** Whether the organization database knows the organization. */
-    public boolean knows(String organizationId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
-            ps.setString(1, organizationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 }

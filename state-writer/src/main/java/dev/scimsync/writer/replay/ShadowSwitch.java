@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -13,24 +17,21 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import dev.scimsync.writer.db.PostgresDialect;
+import dev.scimsync.writer.db.TransientErrors;
 
 /**
  * The switch of a replay: makes the organization database's event-derived rows equal to a shadow schema that a
  * replay wrote from the events topic, in ONE transaction, so readers see the old rows or the rebuilt ones, never a
  * mix. Only rows that differ are written (a healthy database is left as it is); rows no event derives (manual
- * members, an organization's limits and mode, sync runs, writer offsets) are kept; the Primary Owner is never
- * removed. Scoped to one organization, other organizations' rows are not touched at all.
+ * members, an organization's limits and mode, sync runs, writer offsets) are kept; members and groups no event
+ * derives are marked removed, never deleted; the Primary Owner is never removed. Scoped to one organization, other
+ * organizations' rows are not touched at all. Held, like a resync's sweep, when it would remove more members or
+ * groups than the organization's limits allow.
  */
 public final class ShadowSwitch {
 
-    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
-    /** What the switch changed, per table: rows inserted, updated and deleted. */
+    /** What the switch changed, per table: rows inserted, updated and removed (or deleted). */
     public record Changes(Map<String, int[]> byTable) {
-        public int total() {
-            return byTable.values().stream().mapToInt(c -> c[0] + c[1] + c[2]).sum();
-        }
-
         /** e.g. {@code members +3 ~1 -0}, for the run's note. */
         public String summary() {
             StringBuilder text = new StringBuilder();
@@ -39,6 +40,20 @@ public final class ShadowSwitch {
             return text.toString();
         }
     }
+
+    /** The removal limits that apply where an organization sets none of its own. */
+    public record RemovalLimits(int maxCount, int maxPercent) {
+    }
+
+    /** The switch would remove more than the limits allow: nothing was changed. */
+    public static final class HeldException extends Exception {
+        HeldException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final int ATTEMPTS = 3;
 
     private final DataSource live;
     private final String shadowSchema;
@@ -57,44 +72,50 @@ public final class ShadowSwitch {
     }
 
     /**
-     * Switches the rows of {@code organizationId} (null: every organization) to the shadow's, in one transaction.
+     * Switches the rows of {@code organizationId} (null: every organization) to the shadow's, in one transaction,
+     * retried when the database reports a transient error (a deadlock with the live writer, say).
+     *
+     * @param at     the time a member or group no event derives is marked removed
+     * @param force  switch even beyond the removal limits
+     * @throws HeldException the switch would remove more than the limits allow; nothing changed
      */
-    public Changes apply(String organizationId) throws SQLException {
+    public Changes apply(String organizationId, Instant at, RemovalLimits limits, boolean force)
+            throws SQLException, HeldException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(organizationId, at, limits, force);
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !TransientErrors.isRetryable(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Changes applyOnce(String organizationId, Instant at, RemovalLimits limits, boolean force)
+            throws SQLException, HeldException {
         try (Connection connection = live.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                if (!force) {
+                    holdIfTooManyRemovals(connection, organizationId, limits);
+                }
                 Map<String, int[]> changes = new LinkedHashMap<>();
                 for (ShadowTable table : ShadowTable.ALL) {
                     int[] counts = new int[3];
-                    counts[0] = run(connection, table.insert(shadowSchema), organizationId);
-                    counts[1] = run(connection, table.update(shadowSchema), organizationId);
-                    counts[2] = table.deletes() ? run(connection, table.delete(shadowSchema), organizationId) : 0;
+                    counts[0] = run(connection, table.insert(shadowSchema), organizationId, null);
+                    counts[1] = run(connection, table.update(shadowSchema), organizationId, null);
+                    String remove = table.removeLacking(shadowSchema);
+                    counts[2] = remove == null ? 0 : run(connection, remove, organizationId,
+                            table.lacking() == ShadowTable.Lacking.REMOVED ? at : null);
                     changes.put(table.name(), counts);
                 }
                 recount(connection, organizationId);
                 connection.commit();
                 return new Changes(changes);
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | HeldException | RuntimeException e) {
                 connection.rollback();
                 throw e;
-            }
-        }
-    }
-
-    /** The switch's changes computed and rolled back: what a replay would change. */
-    public Changes preview(String organizationId) throws SQLException {
-        try (Connection connection = live.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Map<String, int[]> changes = new LinkedHashMap<>();
-                for (ShadowTable table : ShadowTable.ALL) {
-                    changes.put(table.name(), new int[] {run(connection, table.insert(shadowSchema), organizationId),
-                            run(connection, table.update(shadowSchema), organizationId),
-                            table.deletes() ? run(connection, table.delete(shadowSchema), organizationId) : 0});
-                }
-                return new Changes(changes);
-            } finally {
-                connection.rollback();
             }
         }
     }
@@ -106,10 +127,56 @@ public final class ShadowSwitch {
         }
     }
 
-    private static int run(Connection connection, String sql, String organizationId) throws SQLException {
+    /**
+     * Present members and groups the switch would remove, per organization, against its limits (its own
+     * {@code max_removal_count} / {@code max_removal_percent}, else {@code limits}): a shadow that lacks most of an
+     * organization (a recreated events topic, say) must not empty it silently.
+     */
+    private void holdIfTooManyRemovals(Connection connection, String organizationId, RemovalLimits limits)
+            throws SQLException, HeldException {
+        List<String> over = new ArrayList<>();
+        for (String table : List.of("members", "groups")) {
+            String key = table.equals("members") ? "directory_user_id" : "directory_group_id";
+            String sql = "SELECT t.organization_id, count(*) FILTER (WHERE s." + key + " IS NULL OR s.removed_at IS NOT "
+                    + "NULL), count(*), o.max_removal_count, o.max_removal_percent FROM " + table + " t "
+                    + "JOIN organizations o ON o.id = t.organization_id LEFT JOIN " + shadowSchema + "." + table
+                    + " s ON s.organization_id = t.organization_id AND s." + key + " = t." + key
+                    + " WHERE (CAST(? AS text) IS NULL OR t.organization_id = ?) AND t.removed_at IS NULL"
+                    + (table.equals("members") ? " AND t.source = 'directory' AND o.primary_owner_member_id "
+                            + "IS DISTINCT FROM t.id" : "")
+                    + " GROUP BY t.organization_id, o.max_removal_count, o.max_removal_percent ORDER BY 1";
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, organizationId);
+                ps.setString(2, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long removing = rs.getLong(2);
+                        long present = rs.getLong(3);
+                        int maxCount = rs.getObject(4) == null ? limits.maxCount() : rs.getInt(4);
+                        int maxPercent = rs.getObject(5) == null ? limits.maxPercent() : rs.getInt(5);
+                        if (removing > maxCount || removing * 100 > (long) maxPercent * present) {
+                            over.add(rs.getString(1) + ": " + removing + " of " + present + " present " + table
+                                    + " (limits " + maxCount + ", " + maxPercent + " %)");
+                        }
+                    }
+                }
+            }
+        }
+        if (!over.isEmpty()) {
+            throw new HeldException("held: the replay would remove " + String.join("; ", over) + " that the events "
+                    + "topic does not derive; nothing was changed. Check that the events topic holds the whole "
+                    + "history, then replay with force to apply");
+        }
+    }
+
+    private static int run(Connection connection, String sql, String organizationId, Instant at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, organizationId);
-            ps.setString(2, organizationId);
+            int next = 1;
+            if (at != null) {
+                ps.setTimestamp(next++, Timestamp.from(at));
+            }
+            ps.setString(next++, organizationId);
+            ps.setString(next, organizationId);
             return ps.executeUpdate();
         }
     }

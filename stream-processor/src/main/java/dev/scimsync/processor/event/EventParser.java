@@ -152,6 +152,11 @@ public final class EventParser {
         }
     }
 
+    /** Whether the organization database can store {@code text} (no NUL, no unpaired surrogate). */
+    public static boolean storable(String text) {
+        return StoredText.problemOf(text) == null;
+    }
+
     private static Instant createdAt(EventEnvelope envelope, Payload p) {
         if (envelope.createdAt() != null) {
             return envelope.createdAt();

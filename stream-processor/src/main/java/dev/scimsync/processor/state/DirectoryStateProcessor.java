@@ -147,9 +147,12 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
     }
 
-    /** Takes the organization's name from the envelope into its status when it is new or changed. */
+    /**
+     * Takes the organization's name from the envelope into its status when it is new or changed. A name the database
+     * cannot store (NUL, unpaired surrogate) is left out: in every status record it would fail them all.
+     */
     private void rename(String org, String name) {
-        if (name == null) {
+        if (name == null || !EventParser.storable(name)) {
             return;
         }
         SyncStatus previous = status.get(org);
