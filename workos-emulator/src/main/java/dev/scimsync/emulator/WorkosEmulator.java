@@ -36,6 +36,20 @@ public final class WorkosEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkosEmulator.class);
     private static final int THREADS = 4;
     private static final long SAVE_DELAY_MILLIS = 500;
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK's server writes a response's headers and body in two segments; with Nagle's
+        // algorithm on, the body waits for the client's delayed ACK of the headers: ~44 ms per
+        // keep-alive request instead of ~1 ms. The server takes TCP_NODELAY only from this
+        // JVM-wide property, read once when the JVM's first HttpServer is created, so it is set
+        // here, before this class can create one. An explicit -D value is left alone. A program
+        // that starts another com.sun.net.httpserver before the first emulator must pass
+        // -Dsun.net.httpserver.nodelay=true itself.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
 
     private final EmulatorOptions options;
     private final EmulatorModel model;
