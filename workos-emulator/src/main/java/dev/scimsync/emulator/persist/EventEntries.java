@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scimsync.emulator.events.RestoredData;
+import dev.scimsync.emulator.events.PersistedData;
 import dev.scimsync.emulator.events.StoredEvent;
 import dev.scimsync.emulator.json.Json;
 
@@ -21,6 +21,15 @@ final class EventEntries {
     private EventEntries() {
     }
 
+    /** The event with its data as JSON text: written as it is and kept so, instead of rendered again. */
+    static StoredEvent asText(StoredEvent event) throws IOException {
+        if (event.data() instanceof PersistedData) {
+            return event;
+        }
+        String data = Persisted.WRITER.writeValueAsString(event.data().get());
+        return new StoredEvent(event.id(), event.type(), event.organizationId(), new PersistedData(data));
+    }
+
     /** Writes one event object; {@code op} (the journal's entry type) is left out when null. */
     static void write(JsonGenerator out, String op, StoredEvent event) throws IOException {
         out.writeStartObject();
@@ -31,7 +40,7 @@ final class EventEntries {
         out.writeStringField("type", event.type());
         out.writeStringField("organization_id", event.organizationId());
         out.writeFieldName("data");
-        if (event.data() instanceof RestoredData restored) {
+        if (event.data() instanceof PersistedData restored) {
             out.writeRawValue(restored.json());
         } else {
             Persisted.WRITER.writeValue(out, event.data().get());
@@ -65,7 +74,7 @@ final class EventEntries {
         if (organizationId == null) {
             organizationId = organizationOf(Json.MAPPER.readTree(data));
         }
-        return new StoredEvent(id, type, organizationId, new RestoredData(data));
+        return new StoredEvent(id, type, organizationId, new PersistedData(data));
     }
 
     private static String copy(JsonParser in) throws IOException {

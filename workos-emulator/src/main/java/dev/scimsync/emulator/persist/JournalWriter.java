@@ -148,11 +148,10 @@ final class JournalWriter implements AutoCloseable {
 
     /** @return true when the group ends with the stop */
     private boolean writeGroup(List<Entry> group) throws IOException {
-        List<Batch> batches = new ArrayList<>();
+        List<Written> batches = new ArrayList<>();
         for (Entry entry : group) {
             if (entry instanceof Batch batch) {
-                write(batch);
-                batches.add(batch);
+                batches.add(new Written(batch.sequence(), write(batch)));
             } else if (entry instanceof Rotate rotate) {
                 release(batches);
                 rotate.result().complete(rotateNow());
@@ -166,23 +165,28 @@ final class JournalWriter implements AutoCloseable {
         return false;
     }
 
-    private void write(Batch batch) throws IOException {
+    /** @return the change's events with their data as the JSON text written, to be served from now on */
+    private List<StoredEvent> write(Batch batch) throws IOException {
         for (ModelMutation mutation : batch.mutations()) {
             Persisted.MUTATION_WRITER.writeValue(out, mutation);
             out.writeRaw('\n');
         }
+        List<StoredEvent> written = new ArrayList<>(batch.events().size());
         for (StoredEvent event : batch.events()) {
-            EventEntries.write(out, "event", event);
+            StoredEvent asText = EventEntries.asText(event);
+            EventEntries.write(out, "event", asText);
             out.writeRaw('\n');
+            written.add(asText);
         }
         out.writeStartObject();
         out.writeStringField("op", "commit");
         out.writeEndObject();
         out.writeRaw('\n');
+        return written;
     }
 
     /** Hands the written batches to the OS, then serves their events and acknowledges them. */
-    private void release(List<Batch> batches) throws IOException {
+    private void release(List<Written> batches) throws IOException {
         if (batches.isEmpty()) {
             return;
         }
@@ -252,6 +256,9 @@ final class JournalWriter implements AutoCloseable {
     }
 
     private record Batch(long sequence, List<ModelMutation> mutations, List<StoredEvent> events) implements Entry {
+    }
+
+    private record Written(long sequence, List<StoredEvent> events) {
     }
 
     private record Rotate(CompletableFuture<Rotation> result) implements Entry {

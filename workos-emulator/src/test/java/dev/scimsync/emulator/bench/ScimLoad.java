@@ -96,11 +96,13 @@ public final class ScimLoad {
         }
         long total = 0;
         long min = Long.MAX_VALUE;
+        long[] series = new long[seconds];
         for (int s = 1; s <= seconds; s++) { // second 0 is the warm-up
             total += perSecond.get(s);
             min = Math.min(min, perSecond.get(s));
+            series[s - 1] = perSecond.get(s);
         }
-        return new Throughput(clients, (double) total / seconds, min);
+        return new Throughput(clients, (double) total / seconds, min, series);
     }
 
     private void change(EmulatorAdminClient client) {
@@ -124,7 +126,8 @@ public final class ScimLoad {
         }
     }
 
-    public record Throughput(int clients, double changesPerSecond, long slowestSecond) {
+    /** @param perSecond the changes answered in each second of the run */
+    public record Throughput(int clients, double changesPerSecond, long slowestSecond, long[] perSecond) {
         @Override
         public String toString() {
             return String.format("%d client(s): %,.0f changes/s (slowest second %,d)", clients, changesPerSecond,

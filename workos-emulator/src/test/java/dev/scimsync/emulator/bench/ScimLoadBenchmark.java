@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp … dev.scimsync.emulator.bench.ScimLoadBenchmark [--url URL --server-pid PID]
- *      [--persist FILE] [--users 2000] [--seconds 20] [--clients 1,4]
+ *      [--persist FILE] [--users 2000] [--seconds 20] [--clients 1,4] [--per-second]
  * </pre>
  * Without {@code --url} the emulator runs in this JVM (then CPU and memory include the clients).
  */
@@ -29,6 +29,7 @@ public final class ScimLoadBenchmark {
         String persist = option(args, "--persist", null);
         int users = Integer.parseInt(option(args, "--users", "2000"));
         int seconds = Integer.parseInt(option(args, "--seconds", "20"));
+        boolean perSecond = Arrays.asList(args).contains("--per-second");
         List<Integer> clients = Arrays.stream(option(args, "--clients", "1,4").split(",")).map(Integer::parseInt).toList();
         WorkosEmulator emulator = null;
         long pid = ProcessHandle.current().pid();
@@ -48,6 +49,9 @@ public final class ScimLoadBenchmark {
                 ProcessSample after = ProcessSample.of(pid);
                 System.out.printf("%s; server CPU %.0f%% of one core, RSS %,d MiB (peak %,d MiB)%n", result,
                         after.cpuPercentSince(before), after.rssKib() / 1024, after.peakRssKib() / 1024);
+                if (perSecond) {
+                    System.out.println("  per second: " + Arrays.toString(result.perSecond()));
+                }
             }
         } finally {
             if (emulator != null) {

@@ -8,17 +8,18 @@ import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
 /**
- * The {@code data} of an event restored from disk, kept as its JSON text (a fraction of a tree's
- * memory) and parsed on each read; persistence writes the text back as it is.
+ * The {@code data} of a persisted event (journaled or restored from disk), kept as its JSON text,
+ * a fraction of a tree's memory, and parsed on each read. Snapshots copy the text as it is instead
+ * of rendering every event again.
  */
-public record RestoredData(String json) implements Supplier<ObjectNode> {
+public record PersistedData(String json) implements Supplier<ObjectNode> {
 
     @Override
     public ObjectNode get() {
         try {
             return (ObjectNode) Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("restored event data is not JSON", e);
+            throw new UncheckedIOException("persisted event data is not JSON", e);
         }
     }
 }
