@@ -1,12 +1,17 @@
 package dev.scimsync.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scimsync.emulator.json.Json;
 import dev.scimsync.emulator.model.DirectorySnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,16 +132,16 @@ class KilledEmulatorRecoveryTest {
 
     /** Reads the event stream forward like the poller, remembering every id it was served. */
     private static void eventReader(String baseUrl, Set<String> servedEventIds) {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         String cursor = null;
         try {
             while (true) {
                 String query = "events=" + EmulatorFixture.enc(EmulatorFixture.ALL_DSYNC_EVENTS) + "&order=asc&limit=100"
                         + (cursor == null ? "" : "&after=" + cursor);
-                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/events?"
-                        + query)).header("Authorization", "Bearer " + EmulatorOptions.DEFAULT_API_KEY).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                JsonNode data = dev.scimsync.emulator.json.Json.MAPPER.readTree(response.body()).get("data");
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events?" + query))
+                        .header("Authorization", "Bearer " + EmulatorOptions.DEFAULT_API_KEY).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode data = Json.MAPPER.readTree(response.body()).get("data");
                 for (JsonNode event : data) {
                     servedEventIds.add(event.get("id").asText());
                     cursor = event.get("id").asText();

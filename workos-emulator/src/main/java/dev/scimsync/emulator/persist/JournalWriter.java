@@ -140,6 +140,7 @@ final class JournalWriter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.error("Writing the emulator journal {} failed; changes are refused from now on (restart to recover "
                     + "the last acknowledged state)", files.journal(generation), e);
+            closeAfterFailure(e);
             terminate(e, group);
         } catch (InterruptedException e) {
             terminate(e, group);
@@ -220,6 +221,14 @@ final class JournalWriter implements AutoCloseable {
         channel = files.create(value);
         out = Persisted.WRITER.createGenerator(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES));
         out.setRootValueSeparator(null); // lines end with '\n', written explicitly
+    }
+
+    private void closeAfterFailure(Exception failed) {
+        try {
+            out.close();
+        } catch (IOException | RuntimeException closing) {
+            failed.addSuppressed(closing);
+        }
     }
 
     /** Fails every change not yet acknowledged, and any later one. */

@@ -215,6 +215,28 @@ class PersistenceTest {
     }
 
     @Test
+    void shouldRefuseChangesButKeepServingReads_WhenTheJournalCannotBeWritten() throws Exception {
+        PersistedEmulator.State before;
+        try (PersistedEmulator emulator = PersistedEmulator.open(file())) {
+            new ChangeScript(emulator.model, 15).run(20);
+            before = emulator.state();
+            Files.writeString(journal(2), "in the way"); // the switch to journal 2 cannot create it
+            emulator.persistence.compactNow();
+
+            String directory = emulator.model.directoryList().get(0).id();
+            assertThatThrownBy(() -> emulator.model.createUser(directory, ChangeScript.attributes("late@example.com", true)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("the emulator no longer persists changes: ");
+            assertThat(emulator.state()).isEqualTo(before);
+        }
+        Files.delete(journal(2));
+
+        try (PersistedEmulator restored = PersistedEmulator.open(file())) {
+            assertThat(restored.state()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void shouldRefuseChanges_WhenClosed() {
         PersistedEmulator emulator = PersistedEmulator.open(file());
         String organization = emulator.model.createOrganization("Closed").id();
