@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             + "against WorkOS's floor for listing the users (4 requests/s per directory, 100 users a request)")
     boolean verify;
 
-    @Option(names = "--resync", description = "then drop 1% of the users in the emulator without events, resync the "
+    @Option(names = "--resync", description = "then drop 1%% of the users in the emulator without events, resync the "
             + "organization and report the time until the database holds the directory again, against WorkOS's floor "
             + "for listing the users")
     boolean resync;

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param rateLimits        enforce WorkOS's documented rate limits (switchable later via faults)
  * @param deactivateDeletes SCIM {@code active:false} deletes the user with {@code dsync.user.deleted},
  *                          as WorkOS does by default; false keeps it with state {@code inactive}
- * @param persistFile       nullable; when set, state is loaded at start and saved after changes
+ * @param persistFile       nullable; when set, the state is restored from this snapshot and its
+ *                          journals at start, and every change is journaled before it is
+ *                          acknowledged (see {@code dev.scimsync.emulator.persist.Persistence})
  */
 public record EmulatorOptions(String host, int port, String apiKey, boolean rateLimits, boolean deactivateDeletes,
                               Path persistFile) {

@@ -9,8 +9,7 @@ import dev.scimsync.emulator.http.EmulatorHttpHandler;
 import dev.scimsync.emulator.http.outbound.OutboundApi;
 import dev.scimsync.emulator.ids.IdGenerator;
 import dev.scimsync.emulator.model.EmulatorModel;
-import dev.scimsync.emulator.persist.DebouncedSaver;
-import dev.scimsync.emulator.persist.StateFile;
+import dev.scimsync.emulator.persist.Persistence;
 import dev.scimsync.emulator.scim.ScimApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,45 +28,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A WorkOS-compatible server: the Events and Directory Sync API the poller reads, a SCIM 2.0
  * endpoint per directory that an IdP (or a test) drives, and an admin API under
- * {@code /_emulator}. State is in memory, optionally persisted to a file.
+ * {@code /_emulator}. State is in memory, optionally persisted (a snapshot plus journals).
  */
 public final class WorkosEmulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkosEmulator.class);
     private static final int THREADS = 4;
-    private static final long SAVE_DELAY_MILLIS = 500;
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK's server writes a response's headers and body in two segments; with Nagle's
+        // algorithm on, the body waits for the client's delayed ACK of the headers: ~44 ms per
+        // keep-alive request instead of ~1 ms. The server takes TCP_NODELAY only from this
+        // JVM-wide property, read once when the JVM's first HttpServer is created, so it is set
+        // here, before this class can create one. An explicit -D value is left alone. A program
+        // that starts another com.sun.net.httpserver before the first emulator must pass
+        // -Dsun.net.httpserver.nodelay=true itself.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
 
     private final EmulatorOptions options;
     private final EmulatorModel model;
     private final EventLog events;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final DebouncedSaver saver;
+    private final Persistence persistence;
 
     private WorkosEmulator(EmulatorOptions options, EmulatorModel model, EventLog events, HttpServer server,
-                           ExecutorService executor, DebouncedSaver saver) {
+                           ExecutorService executor, Persistence persistence) {
         this.options = options;
         this.model = model;
         this.events = events;
         this.server = server;
         this.executor = executor;
-        this.saver = saver;
+        this.persistence = persistence;
     }
 
     public static WorkosEmulator start(EmulatorOptions options) {
         IdGenerator ids = new IdGenerator(Clock.systemUTC(), System.nanoTime());
         EventLog events = new EventLog(ids);
         EmulatorModel model = new EmulatorModel(ids, Clock.systemUTC(), events, options.deactivateDeletes());
-        DebouncedSaver saver = null;
-        if (options.persistFile() != null) {
-            StateFile file = new StateFile(options.persistFile());
-            if (file.loadInto(model, events)) {
-                LOG.info("Loaded emulator state from {} ({} events)", file.path(), events.size());
-            }
-            DebouncedSaver debounced = new DebouncedSaver(() -> file.save(model, events), SAVE_DELAY_MILLIS);
-            model.onChange(debounced::changed);
-            saver = debounced;
-        }
+        Persistence persistence = options.persistFile() == null ? null
+                : Persistence.open(options.persistFile(), model, events, Persistence.Policy.DEFAULTS);
         Faults faults = new Faults(options.rateLimits());
         Redeliveries redeliveries = new Redeliveries(faults);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
@@ -76,6 +80,9 @@ public final class WorkosEmulator implements AutoCloseable {
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
         } catch (IOException e) {
             executor.shutdownNow();
+            if (persistence != null) {
+                persistence.close();
+            }
             throw new UncheckedIOException("binding the WorkOS emulator to " + options.host() + ":" + options.port(), e);
         }
         server.createContext("/", new EmulatorHttpHandler(List.of(
@@ -84,7 +91,7 @@ public final class WorkosEmulator implements AutoCloseable {
                 new OutboundApi(options.apiKey(), model, events, faults, redeliveries))));
         server.setExecutor(executor);
         server.start();
-        WorkosEmulator emulator = new WorkosEmulator(options, model, events, server, executor, saver);
+        WorkosEmulator emulator = new WorkosEmulator(options, model, events, server, executor, persistence);
         LOG.info("WorkOS emulator listening on {} ({})", emulator.baseUrl(), options);
         return emulator;
     }
@@ -120,8 +127,8 @@ public final class WorkosEmulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (saver != null) {
-            saver.close();
+        if (persistence != null) {
+            persistence.close();
         }
     }
 

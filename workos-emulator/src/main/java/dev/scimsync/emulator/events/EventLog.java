@@ -19,11 +19,17 @@ import java.util.TreeMap;
  * All events ever emitted (no expiry), sorted by id. Appends and reads share this object's lock:
  * a reader never sees event N+1 without event N, so a poller's {@code after} cursor cannot skip
  * an event that was still being appended.
+ *
+ * <p>When the emulator persists its state, events are held back after they are emitted until the
+ * journal has them ({@link #holdUntilPublished()}): a consumer never reads an event that a crash
+ * could take back.
  */
 public final class EventLog implements EventSink {
 
     private final IdGenerator ids;
     private final TreeMap<String, StoredEvent> events = new TreeMap<>();
+    private final List<StoredEvent> held = new ArrayList<>();
+    private boolean holding;
 
     public EventLog(IdGenerator ids) {
         this.ids = ids;
@@ -32,7 +38,40 @@ public final class EventLog implements EventSink {
     @Override
     public synchronized void emit(String organizationId, String directoryId, ModelChange change) {
         String id = ids.next(IdPrefix.EVENT);
-        events.put(id, new StoredEvent(id, change.eventType(), organizationId, () -> EventPayloads.render(change)));
+        StoredEvent event = new StoredEvent(id, change.eventType(), organizationId, () -> EventPayloads.render(change));
+        if (holding) {
+            held.add(event);
+        } else {
+            events.put(id, event);
+        }
+    }
+
+    /** From now on emitted events are served only once {@link #publish(List)} is called with them. */
+    public synchronized void holdUntilPublished() {
+        holding = true;
+    }
+
+    /** The events emitted and held since the last call, oldest first. */
+    public synchronized List<StoredEvent> takeHeld() {
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        List<StoredEvent> taken = new ArrayList<>(held);
+        held.clear();
+        return taken;
+    }
+
+    /** Serves held events, once persisted. */
+    public synchronized void publish(List<StoredEvent> batch) {
+        for (StoredEvent event : batch) {
+            events.put(event.id(), event);
+        }
+    }
+
+    /** Serves events restored from disk; ids issued later sort after theirs. */
+    public synchronized void restore(List<StoredEvent> restored) {
+        publish(restored);
+        restored.forEach(event -> ids.advancePast(event.id()));
     }
 
     /**
@@ -72,28 +111,11 @@ public final class EventLog implements EventSink {
         return events.size();
     }
 
-    /** All events rendered, oldest first (for the persist file). */
+    /** All events rendered, oldest first. */
     public List<ObjectNode> renderAll() {
-        List<StoredEvent> all;
-        synchronized (this) {
-            all = new ArrayList<>(events.values());
-        }
-        List<ObjectNode> rendered = new ArrayList<>(all.size());
-        all.forEach(e -> rendered.add(e.render()));
+        List<ObjectNode> rendered = new ArrayList<>();
+        all().forEach(e -> rendered.add(e.render()));
         return rendered;
-    }
-
-    /** Replaces the log with persisted events (kept as their stored JSON). */
-    public synchronized void restore(List<ObjectNode> persisted) {
-        events.clear();
-        for (ObjectNode event : persisted) {
-            String id = event.path("id").asText();
-            ObjectNode data = (ObjectNode) event.path("data");
-            String organizationId = data.hasNonNull("organization_id") ? data.get("organization_id").asText()
-                    : data.path("user").path("organization_id").asText(null);
-            events.put(id, new StoredEvent(id, event.path("event").asText(), organizationId, data::deepCopy));
-            ids.advancePast(id);
-        }
     }
 
     private static void collect(Iterator<StoredEvent> candidates, EventQuery query, List<StoredEvent> page) {

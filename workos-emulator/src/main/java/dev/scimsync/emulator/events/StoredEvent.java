@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * One retained event. The payload is rendered on read from immutable model versions (or is the
- * JSON loaded from the persist file), so 100,000 seeded events cost little memory.
+ * JSON text once persisted, {@link PersistedData}), so 100,000 seeded events cost little memory.
  */
 public record StoredEvent(String id, String type, String organizationId, Supplier<ObjectNode> data) {
 

@@ -20,7 +20,7 @@ final class DirectoryCommands {
     Organization createOrganization(String name) {
         requireText(name, "name");
         Organization organization = new Organization(state.newId(IdPrefix.ORGANIZATION), name, state.now());
-        state.organizations.put(organization.id(), organization);
+        state.putOrganization(organization);
         return organization;
     }
 
@@ -32,8 +32,7 @@ final class DirectoryCommands {
         Instant now = state.now();
         Directory directory = new Directory(state.newId(IdPrefix.DIRECTORY), organizationId, name,
                 newScimToken(), now, now);
-        DirectoryData data = new DirectoryData(directory);
-        state.directories.put(directory.id(), data);
+        DirectoryData data = state.putDirectory(directory);
         state.emit(data, new ModelChange.DirectoryChange(EventTypes.DIRECTORY_ACTIVATED, directory,
                 Directory.STATE_LINKED));
         return directory;
@@ -41,8 +40,7 @@ final class DirectoryCommands {
 
     /** Like WorkOS, only {@code dsync.deleted} is emitted; the users and groups just disappear. */
     void deleteDirectory(String directoryId) {
-        DirectoryData data = state.directory(directoryId);
-        state.directories.remove(directoryId);
+        DirectoryData data = state.removeDirectory(directoryId);
         state.emit(data, new ModelChange.DirectoryChange(EventTypes.DIRECTORY_DELETED, data.directory(),
                 Directory.STATE_DELETING));
     }

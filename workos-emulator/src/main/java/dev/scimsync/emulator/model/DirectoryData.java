@@ -11,7 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The mutable state of one directory: users and groups by id (sorted, for cursor paging) and
- * memberships indexed both ways. Not thread-safe; {@link EmulatorModel} holds the lock.
+ * memberships indexed both ways. Every change is reported to the recorder, for the journal. Not
+ * thread-safe; {@link EmulatorModel} holds the lock.
  */
 final class DirectoryData {
 
@@ -22,10 +23,12 @@ final class DirectoryData {
     private final Map<String, String> userIdByUserName = new HashMap<>();
     private final Map<String, NavigableSet<String>> membersByGroup = new HashMap<>();
     private final Map<String, NavigableSet<String>> groupsByUser = new HashMap<>();
+    private final MutationRecorder recorder;
     private int seedSequence;
 
-    DirectoryData(Directory directory) {
+    DirectoryData(Directory directory, MutationRecorder recorder) {
         this.directory = directory;
+        this.recorder = recorder;
     }
 
     Directory directory() {
@@ -83,6 +86,7 @@ final class DirectoryData {
             userIdByUserName.remove(key(previous.attributes().userName()));
         }
         userIdByUserName.put(key(user.attributes().userName()), user.id());
+        recorder.record(new ModelMutation.UserPut(user));
     }
 
     /** Removes the user and their memberships. */
@@ -94,11 +98,13 @@ final class DirectoryData {
         if (memberOf != null) {
             memberOf.forEach(groupId -> membersByGroup.get(groupId).remove(userId));
         }
+        recorder.record(new ModelMutation.UserRemoved(id(), userId));
         return removed;
     }
 
     void putGroup(DirectoryGroup group) {
         groups.put(group.id(), group);
+        recorder.record(new ModelMutation.GroupPut(group));
     }
 
     /** Removes the group and its memberships. */
@@ -109,6 +115,7 @@ final class DirectoryData {
         if (members != null) {
             members.forEach(userId -> groupsByUser.get(userId).remove(groupId));
         }
+        recorder.record(new ModelMutation.GroupRemoved(id(), groupId));
         return removed;
     }
 
@@ -117,6 +124,7 @@ final class DirectoryData {
         boolean added = membersByGroup.computeIfAbsent(groupId, g -> new TreeSet<>()).add(userId);
         if (added) {
             groupsByUser.computeIfAbsent(userId, u -> new TreeSet<>()).add(groupId);
+            recorder.record(new ModelMutation.MembershipAdded(id(), groupId, userId));
         }
         return added;
     }
@@ -128,6 +136,7 @@ final class DirectoryData {
             return false;
         }
         groupsByUser.get(userId).remove(groupId);
+        recorder.record(new ModelMutation.MembershipRemoved(id(), groupId, userId));
         return true;
     }
 
@@ -140,7 +149,8 @@ final class DirectoryData {
     }
 
     int nextSeedSequence() {
-        return ++seedSequence;
+        recorder.seedSequence(id(), ++seedSequence);
+        return seedSequence;
     }
 
     int seedSequence() {

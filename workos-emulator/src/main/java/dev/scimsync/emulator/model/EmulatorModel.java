@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The emulator's in-memory WorkOS state, thread-safe behind one lock. Every change is reported
- * to the {@link EventSink} while the lock is held, so events are numbered in change order.
+ * to the {@link EventSink} while the lock is held, so events are numbered in change order, and,
+ * when persisted, handed to the {@link ModelJournal} in the same order; a change returns once the
+ * journal has it.
  *
  * <p>The HTTP layers and in-process tests use this class; it knows nothing about HTTP.
  */
@@ -25,7 +28,7 @@ public final class EmulatorModel {
     private final GroupCommands groupCommands;
     private final Seeder seeder;
     private final ModelQueries queries;
-    private volatile Runnable changeListener = () -> { };
+    private ModelJournal journal = ModelJournal.NONE; // guarded by lock
 
     public EmulatorModel(IdGenerator ids, Clock clock, EventSink sink, boolean deactivateDeletes) {
         this.state = new ModelState(ids, clock, sink);
@@ -36,9 +39,9 @@ public final class EmulatorModel {
         this.queries = new ModelQueries(state);
     }
 
-    /** Called after every change, outside no particular thread; used to schedule persistence. */
-    public void onChange(Runnable listener) {
-        this.changeListener = listener;
+    /** From now on every change goes to {@code journal} (set once persisted state is restored). */
+    public void journalTo(ModelJournal value) {
+        locked(() -> journal = value);
     }
 
     // --- organizations and directories
@@ -216,10 +219,26 @@ public final class EmulatorModel {
         return read(() -> ModelPersistence.export(state));
     }
 
-    /** Replaces the state with a persisted one, without emitting events or change notifications. */
+    /**
+     * The state as of one instant together with what {@code sameInstant} returns, computed under
+     * the model lock before any later change: a snapshot and the journal position it covers.
+     */
+    public <T> T exportWith(Function<PersistedModel, T> sameInstant) {
+        return locked(() -> sameInstant.apply(ModelPersistence.export(state)));
+    }
+
+    /** Replaces the state with a persisted one, without emitting events or journaling. */
     public void restore(PersistedModel persisted) {
         locked(() -> {
             ModelPersistence.restore(state, persisted);
+            return null;
+        });
+    }
+
+    /** Applies journaled mutations, without emitting events or journaling them again. */
+    public void replay(List<ModelMutation> mutations) {
+        locked(() -> {
+            mutations.forEach(mutation -> ModelPersistence.replay(state, mutation));
             return null;
         });
     }
@@ -236,10 +255,22 @@ public final class EmulatorModel {
 
     private <T> T write(Supplier<T> operation) {
         T result;
+        ModelJournal.Pending pending;
         synchronized (lock) {
-            result = operation.get();
+            journal.checkWritable();
+            boolean recording = journal != ModelJournal.NONE;
+            if (recording) {
+                state.recorder.begin();
+            }
+            try {
+                result = operation.get();
+            } finally {
+                // a change that failed half-way is journaled as far as it got, like the memory holds it
+                pending = journal.append(recording ? state.recorder.end() : List.of());
+            }
         }
-        changeListener.run();
+        // outside the lock: the journal writes changes in groups while the next ones are made
+        pending.await();
         return result;
     }
 }

@@ -12,6 +12,7 @@ final class ModelState {
 
     final TreeMap<String, Organization> organizations = new TreeMap<>();
     final TreeMap<String, DirectoryData> directories = new TreeMap<>();
+    final MutationRecorder recorder = new MutationRecorder();
     private final IdGenerator ids;
     private final Clock clock;
     private final EventSink sink;
@@ -20,6 +21,25 @@ final class ModelState {
         this.ids = ids;
         this.clock = clock;
         this.sink = sink;
+    }
+
+    void putOrganization(Organization organization) {
+        organizations.put(organization.id(), organization);
+        recorder.record(new ModelMutation.OrganizationPut(organization));
+    }
+
+    DirectoryData putDirectory(Directory directory) {
+        DirectoryData data = new DirectoryData(directory, recorder);
+        directories.put(directory.id(), data);
+        recorder.record(new ModelMutation.DirectoryPut(directory));
+        return data;
+    }
+
+    DirectoryData removeDirectory(String directoryId) {
+        DirectoryData data = directory(directoryId);
+        directories.remove(directoryId);
+        recorder.record(new ModelMutation.DirectoryRemoved(directoryId));
+        return data;
     }
 
     DirectoryData directory(String directoryId) {
