@@ -64,24 +64,9 @@ class ReplayIT {
         idp = new EmulatorAdminClient(emulator.baseUrl());
         prefix = SharedKafka.uniquePrefix(test.getTestMethod().orElseThrow().getName());
         schema = SharedPostgres.newSchema();
-        Map<String, String> env = new HashMap<>();
-        env.put("SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers());
-        env.put("SCIM_SYNC_DB_URL", SharedPostgres.jdbcUrl(schema));
-        env.put("SCIM_SYNC_DB_USER", SharedPostgres.user());
-        if (!SharedPostgres.password().isEmpty()) {
-            env.put("SCIM_SYNC_DB_PASSWORD", SharedPostgres.password());
-        }
-        env.put("WORKOS_API_KEY", emulator.apiKey());
-        env.put("WORKOS_API_BASE_URL", emulator.baseUrl());
-        env.put("SCIM_SYNC_TOPIC_PREFIX", prefix);
-        env.put("SCIM_SYNC_PARTITIONS", "3");
-        env.put("SCIM_SYNC_HTTP_PORT", "0");
-        env.put("SCIM_SYNC_DATA_DIR", dataDir.toString());
-        env.put("SCIM_SYNC_POLL_INTERVAL", "PT0.2S");
+        Map<String, String> env = new HashMap<>(TestPipeline.environment(prefix, schema, emulator.apiKey(),
+                emulator.baseUrl(), dataDir));
         env.put("SCIM_SYNC_POLLER_MAX_BACKOFF", "PT1S");
-        env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor");
-        env.put("SCIM_SYNC_WRITER_GROUP_ID", prefix + "writer");
-        env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", prefix + "poller");
         runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class));
     }
 
@@ -301,18 +286,6 @@ class ReplayIT {
     }
 
     private Set<List<String>> rows(String sql) throws Exception {
-        Set<List<String>> rows = new HashSet<>();
-        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return TestPipeline.rows(schema, sql);
     }
 }

@@ -8,9 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,6 +35,7 @@ import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.metrics.MetricNames;
 import dev.scimsync.core.topic.DeadLetterHeaders;
 import dev.scimsync.core.topic.Topics;
+import dev.scimsync.e2e.TestPipeline;
 import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
@@ -164,25 +162,10 @@ class HostileWorkosIT {
     }
 
     private Map<String, String> environment(String prefix, String schema) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SCIM_SYNC_KAFKA_BOOTSTRAP", SharedKafka.bootstrapServers());
-        env.put("SCIM_SYNC_DB_URL", SharedPostgres.jdbcUrl(schema));
-        env.put("SCIM_SYNC_DB_USER", SharedPostgres.user());
-        if (!SharedPostgres.password().isEmpty()) {
-            env.put("SCIM_SYNC_DB_PASSWORD", SharedPostgres.password());
-        }
-        env.put("WORKOS_API_KEY", emulator.apiKey());
-        env.put("WORKOS_API_BASE_URL", workos.baseUrl());
-        env.put("SCIM_SYNC_TOPIC_PREFIX", prefix);
-        env.put("SCIM_SYNC_PARTITIONS", "3");
-        env.put("SCIM_SYNC_HTTP_PORT", "0");
-        env.put("SCIM_SYNC_DATA_DIR", dataDir.toString());
-        env.put("SCIM_SYNC_POLL_INTERVAL", "PT0.2S");
+        Map<String, String> env = new HashMap<>(TestPipeline.environment(prefix, schema, emulator.apiKey(),
+                workos.baseUrl(), dataDir));
         env.put("SCIM_SYNC_POLLER_REQUEST_TIMEOUT", "PT2S");
         env.put("SCIM_SYNC_POLLER_MAX_BACKOFF", "PT1S");
-        env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", prefix + "processor");
-        env.put("SCIM_SYNC_WRITER_GROUP_ID", prefix + "writer");
-        env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", prefix + "poller");
         return env;
     }
 
@@ -226,18 +209,6 @@ class HostileWorkosIT {
     }
 
     private static Set<List<String>> rows(String schema, String sql) throws Exception {
-        Set<List<String>> rows = new HashSet<>();
-        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return TestPipeline.rows(schema, sql);
     }
 }
