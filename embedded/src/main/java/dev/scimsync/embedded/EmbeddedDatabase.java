@@ -42,6 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String AUTH = "scram-sha-256";
     /** A {@code trust} line of the pg_hba.conf an earlier version left (the library's initdb writes them). */
+    private static final Duration ORPHAN_STOP = Duration.ofSeconds(10);
     private static final Pattern TRUST_LINE = Pattern.compile("(?m)^\\s*(local|host)\\S*\\s.*\\btrust\\s*$");
 
     private final EmbeddedPostgres postgres;
@@ -66,6 +67,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres postgres = null;
         try {
             Files.createDirectories(dataDir);
+            stopOrphan(dataDir);
             requirePasswordFileOfAnExistingServer(dataDir, passwordFile);
             String password = readOrCreatePassword(passwordFile);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -99,6 +101,50 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dataDir + " (" + e.getMessage()
                     + "). Point scim-sync at a PostgreSQL server instead with SCIM_SYNC_DB_URL "
                     + "(e.g. jdbc:postgresql://127.0.0.1:5432/postgres) and SCIM_SYNC_DB_USER / SCIM_SYNC_DB_PASSWORD.", e);
+        }
+    }
+
+    /**
+     * A server of this data directory still running means the process that started it was killed (kill -9 skips
+     * every close): the caller holds the data directory (its lock), so nothing else owns that server. It is stopped
+     * (SIGTERM, then SIGKILL after {@link #ORPHAN_STOP}; PostgreSQL recovers from its WAL either way) instead of
+     * the next start waiting a minute for a lock file and failing.
+     */
+    static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        long pid;
+        try {
+            pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return; // not a pid file PostgreSQL wrote: its own start will say what is wrong
+        }
+        ProcessHandle server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false)).orElse(null);
+        if (server == null) {
+            return; // a stale pid file of a server that is gone: PostgreSQL handles it
+        }
+        LOG.warn("a PostgreSQL server of {} (pid {}) outlived the process that started it (killed?): stopping it",
+                dataDir, pid);
+        server.destroy();
+        if (!exited(server)) {
+            server.destroyForcibly();
+            exited(server);
+        }
+    }
+
+    private static boolean exited(ProcessHandle process) {
+        try {
+            process.onExit().get(ORPHAN_STOP.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
         }
     }
 

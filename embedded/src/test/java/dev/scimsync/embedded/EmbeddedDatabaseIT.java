@@ -104,4 +104,40 @@ class EmbeddedDatabaseIT {
         }
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
     }
+
+    @Test
+    void shouldStopAServerOfItsDataDirectoryThatOutlivedItsProcess_AndStart(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("postgres");
+        // a process that started the server, killed with kill -9: its server runs on, orphaned
+        Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), StartAndWait.class.getName(), data.toString())
+                .redirectErrorStream(true).start();
+        int port;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                owner.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("ready ")) {
+                // the child's log
+            }
+            assertThat(line).as("the child JVM started its database").isNotNull();
+            port = Integer.parseInt(line.substring("ready ".length()).trim());
+            try (Connection c = connect(port, storedPassword(dir)); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE kept (id int)");
+                s.execute("INSERT INTO kept VALUES (7)");
+            }
+            owner.destroyForcibly().waitFor();
+        }
+        long orphanPid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).as("orphaned").isTrue();
+
+        long started = System.nanoTime();
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0);
+             Connection c = connect(db.port(), storedPassword(dir)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(7);
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(30));
+        }
+    }
 }
