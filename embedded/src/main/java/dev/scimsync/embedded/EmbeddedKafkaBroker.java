@@ -172,6 +172,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("default.replication.factor", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // after a kill -9 the restarted broker must wait out its own old registration: 9 s by default, 2 s here
+        p.put("broker.session.timeout.ms", "2000");
+        p.put("broker.heartbeat.interval.ms", "500");
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
         // small segments keep a test broker light; compaction runs soon enough to be observable
