@@ -61,7 +61,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private EntityStores stores;
     private DirectoryRules rules;
     private ResyncSweeper resyncs;
-    private KeyValueStore<String, SyncStatus> status;
+    private OrganizationStatuses status;
     private KeyValueStore<String, String> pendingStatus;
     private long currentTimestamp;
     /** The punctuator that goes on deleting expired event ids while a backlog is left; null while none is. */
@@ -95,7 +95,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         this.rules = new DirectoryRules(stores);
         this.resyncs = new ResyncSweeper(context.getStateStore(StateStores.RESYNCS),
                 context.getStateStore(StateStores.RESYNC_SEEN), stores, rules);
-        this.status = context.getStateStore(StateStores.STATUS);
+        // a new map per init: after a dirty close (aborted transaction) the store is restored, not the map
+        this.status = new OrganizationStatuses(context.getStateStore(StateStores.STATUS));
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         this.forgettingBacklog = null;
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
@@ -145,6 +146,13 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+    }
+
+    @Override
+    public void close() {
+        if (status != null) {
+            status.clear();
+        }
     }
 
     /**
