@@ -237,7 +237,7 @@ public final class EventParser {
                 return fallback;
             }
             try {
-                return Instant.parse(value.asText());
+                return Timestamps.parse(value.asText());
             } catch (DateTimeParseException e) {
                 throw invalid("'" + field + "' is not an ISO-8601 instant: " + value.asText());
             }
