@@ -14,6 +14,7 @@ import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
 import dev.scimsync.core.model.Version;
+import dev.scimsync.core.serde.Timestamps;
 
 /**
  * Turns an envelope of the events topic into a {@link DirectoryChange}, reading WorkOS Directory Sync payloads

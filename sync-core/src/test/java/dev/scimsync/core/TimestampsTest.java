@@ -1,4 +1,4 @@
-package dev.scimsync.processor.event;
+package dev.scimsync.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+
+import dev.scimsync.core.serde.Timestamps;
 
 class TimestampsTest {
 
