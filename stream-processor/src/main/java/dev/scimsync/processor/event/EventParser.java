@@ -14,6 +14,7 @@ import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
 import dev.scimsync.core.model.Version;
+import dev.scimsync.core.serde.Timestamps;
 
 /**
  * Turns an envelope of the events topic into a {@link DirectoryChange}, reading WorkOS Directory Sync payloads
@@ -237,7 +238,7 @@ public final class EventParser {
                 return fallback;
             }
             try {
-                return Instant.parse(value.asText());
+                return Timestamps.parse(value.asText());
             } catch (DateTimeParseException e) {
                 throw invalid("'" + field + "' is not an ISO-8601 instant: " + value.asText());
             }

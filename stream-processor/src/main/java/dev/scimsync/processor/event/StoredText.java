@@ -26,7 +26,33 @@ final class StoredText {
     private StoredText() {
     }
 
-    private record Pending(String path, JsonNode node, int depth) {
+    /**
+     * A value still to check. Its path (for the reason only) is built when a value fails: building it for every value
+     * cost more than the check.
+     */
+    private record Pending(Pending parent, String field, int index, JsonNode node, int depth) {
+
+        String path() {
+            Deque<Pending> chain = new ArrayDeque<>();
+            for (Pending p = this; p != null; p = p.parent()) {
+                chain.push(p);
+            }
+            StringBuilder path = new StringBuilder("data");
+            for (Pending p : chain) {
+                if (p.parent() == null) {
+                    continue;
+                }
+                if (p.field() != null) {
+                    path.append('.').append(p.field());
+                } else {
+                    path.append('[').append(p.index()).append(']');
+                }
+                if (path.length() > MAX_PATH) {
+                    break;
+                }
+            }
+            return path.toString();
+        }
     }
 
     /** Throws {@code invalid}'s exception naming the first field (a JSON path) that cannot be stored. */
@@ -36,7 +62,7 @@ final class StoredText {
         }
         // iterative: a deeply nested payload must not overflow the stack
         Deque<Pending> pending = new ArrayDeque<>();
-        pending.push(new Pending("data", data, 0));
+        pending.push(new Pending(null, null, -1, data, 0));
         int values = 0;
         while (!pending.isEmpty()) {
             Pending next = pending.pop();
@@ -61,11 +87,11 @@ final class StoredText {
                         throw invalid.apply("a field name in " + cut(next.path()) + " holds " + problem
                                 + ", which the database cannot store");
                     }
-                    pending.push(new Pending(next.path() + "." + field.getKey(), field.getValue(), next.depth() + 1));
+                    pending.push(new Pending(next, field.getKey(), -1, field.getValue(), next.depth() + 1));
                 }
             } else if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
-                    pending.push(new Pending(next.path() + "[" + i + "]", node.get(i), next.depth() + 1));
+                    pending.push(new Pending(next, null, i, node.get(i), next.depth() + 1));
                 }
             }
         }

@@ -50,6 +50,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      */
     public static final int MAX_FORGOTTEN_IDS_PER_PUNCTUATION = 1_000;
 
+    /** Statuses kept as objects (a few hundred bytes each); more organizations than this in a task read some again. */
+    static final int MAX_STATUS_OBJECTS = 10_000;
+
     private final Duration dedupRetention;
     private final Duration tombstoneRetention;
     private final Duration purgeInterval;
@@ -61,7 +64,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private EntityStores stores;
     private DirectoryRules rules;
     private ResyncSweeper resyncs;
-    private KeyValueStore<String, SyncStatus> status;
+    private StoreObjects<SyncStatus> status;
     private KeyValueStore<String, String> pendingStatus;
     private long currentTimestamp;
     /** The punctuator that goes on deleting expired event ids while a backlog is left; null while none is. */
@@ -95,7 +98,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         this.rules = new DirectoryRules(stores);
         this.resyncs = new ResyncSweeper(context.getStateStore(StateStores.RESYNCS),
                 context.getStateStore(StateStores.RESYNC_SEEN), stores, rules);
-        this.status = context.getStateStore(StateStores.STATUS);
+        // new objects per init: after a dirty close (aborted transaction) the store is restored, not the objects
+        this.status = new StoreObjects<>(context.getStateStore(StateStores.STATUS), MAX_STATUS_OBJECTS);
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         this.forgettingBacklog = null;
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
@@ -145,6 +149,14 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+    }
+
+    @Override
+    public void close() {
+        if (status != null) {
+            status.clear();
+            stores.clearObjects();
+        }
     }
 
     /**

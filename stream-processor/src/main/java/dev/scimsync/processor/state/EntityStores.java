@@ -22,9 +22,12 @@ import dev.scimsync.core.model.Version;
 final class EntityStores {
 
     private static final StringSerializer KEYS = new StringSerializer();
+    /** Groups kept as objects; a task with more groups reads the least recently used ones from the store again. */
+    static final int MAX_GROUP_OBJECTS = 10_000;
 
     private final KeyValueStore<String, Member> members;
-    private final KeyValueStore<String, Group> groups;
+    /** Read by every membership event: kept as objects, see {@link StoreObjects}. */
+    private final StoreObjects<Group> groups;
     private final KeyValueStore<String, Membership> memberships;
     private final KeyValueStore<String, String> membershipsByMember;
     private final KeyValueStore<String, Version> directoryRemovals;
@@ -36,12 +39,17 @@ final class EntityStores {
                  KeyValueStore<String, Membership> memberships, KeyValueStore<String, String> membershipsByMember,
                  KeyValueStore<String, Version> directoryRemovals, Removals removals, StateEmitter emitter) {
         this.members = members;
-        this.groups = groups;
+        this.groups = new StoreObjects<>(groups, MAX_GROUP_OBJECTS);
         this.memberships = memberships;
         this.membershipsByMember = membershipsByMember;
         this.directoryRemovals = directoryRemovals;
         this.removals = removals;
         this.emitter = emitter;
+    }
+
+    /** Drops the objects kept of the stores' values (the processor closes). */
+    void clearObjects() {
+        groups.clear();
     }
 
     /** Starts the bookkeeping of one event. */
@@ -139,7 +147,7 @@ final class EntityStores {
     }
 
     List<Group> groupsOf(String organizationId) {
-        return values(groups, organizationId + EntityKeys.SEPARATOR);
+        return values(groups.store(), organizationId + EntityKeys.SEPARATOR);
     }
 
     List<Membership> membershipsOf(String organizationId) {

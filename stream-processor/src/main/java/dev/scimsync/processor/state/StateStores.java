@@ -11,7 +11,6 @@ import org.apache.kafka.streams.state.Stores;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
-import dev.scimsync.core.model.SyncStatus;
 import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.JsonSerde;
 
@@ -76,7 +75,7 @@ public final class StateStores {
                 store(MEMBERSHIPS_BY_MEMBER, Serdes.String()),
                 store(REMOVALS, JsonSerde.of(Version.class)),
                 cached(store(DIRECTORY_REMOVALS, JsonSerde.of(Version.class))),
-                cached(store(STATUS, JsonSerde.of(SyncStatus.class))),
+                cached(store(STATUS, new StatusStoreSerde())),
                 cached(store(PENDING_STATUS, Serdes.String())),
                 cached(store(RESYNCS, JsonSerde.of(ActiveResync.class))),
                 store(RESYNC_SEEN, Serdes.String()));
