@@ -72,6 +72,7 @@ final class Replay implements Runnable {
         Topics shadow = new Topics(shadowPrefix).readingEventsOf(live);
         this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId);
         this.shadowWriterConfig = context.writer().withTopics(shadow).withGroupId(context.writer().groupId() + "-" + id)
+                .withGroupInstanceId(null)
                 .withDatabase(JdbcUrls.withSchema(context.writer().dbUrl(), shadowSchema), context.writer().dbUser(),
                         context.writer().dbPassword());
     }

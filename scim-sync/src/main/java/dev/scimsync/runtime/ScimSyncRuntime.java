@@ -103,6 +103,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private ResyncService resyncs;
     private ReplayService replays;
     private Path dataDir;
+    /** Static group membership of this instance's consumers; null where the data directory is not locked. */
+    private String instanceId;
 
     private ScimSyncRuntime() {
     }
@@ -172,7 +174,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
         WriterConfig writerEffective = null;
         if (writerConfig != null) {
             WriterConfig effective = writerConfig.withKafkaBootstrap(infrastructure.kafkaBootstrap())
-                    .withDatabase(infrastructure.dbUrl(), infrastructure.dbUser(), infrastructure.dbPassword());
+                    .withDatabase(infrastructure.dbUrl(), infrastructure.dbUser(), infrastructure.dbPassword())
+                    .withGroupInstanceId(instanceId == null ? null : instanceId + "-writer");
             writerEffective = effective;
             database = Database.connect(effective);
             started.add(database);
@@ -185,7 +188,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
             status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()), checks, Clock.systemUTC());
         }
         if (processorConfig != null) {
-            ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap());
+            ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap())
+                    .withGroupInstanceId(instanceId == null ? null : instanceId + "-processor");
             processor = new StreamProcessor(effective, registry);
             processor.start();
             started.add(processor);
@@ -283,6 +287,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         started.add(directory); // closed last: the lock outlives everything that uses the directory
         if (keepsState) {
             directory.lock();
+            instanceId = directory.instanceId();
         }
     }
 

@@ -127,6 +127,9 @@ public final class StateWriter implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.batchSize()));
         // a writer killed without leaving the group holds its partitions until its session expires: 10 s, not 45
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        if (config.groupInstanceId() != null) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupInstanceId());
+        }
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

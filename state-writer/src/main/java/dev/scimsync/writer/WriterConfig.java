@@ -29,7 +29,16 @@ import dev.scimsync.writer.db.Retry;
  */
 public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId, int batchSize, Duration batchMaxWait,
                            String dbUrl, String dbUser, String dbPassword, int poolSize, int retryAttempts,
-                           Duration retryBackoff, Duration retryMaxBackoff, boolean commitToKafka) {
+                           Duration retryBackoff, Duration retryMaxBackoff, boolean commitToKafka,
+                           String groupInstanceId) {
+
+    /** Without a static group membership. */
+    public WriterConfig(String kafkaBootstrap, Topics topics, String groupId, int batchSize, Duration batchMaxWait,
+                        String dbUrl, String dbUser, String dbPassword, int poolSize, int retryAttempts,
+                        Duration retryBackoff, Duration retryMaxBackoff, boolean commitToKafka) {
+        this(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize, retryAttempts,
+                retryBackoff, retryMaxBackoff, commitToKafka, null);
+    }
 
     public WriterConfig {
         Objects.requireNonNull(topics, "topics");
@@ -75,28 +84,37 @@ public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId,
 
     public WriterConfig withKafkaBootstrap(String bootstrap) {
         return new WriterConfig(bootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
     }
 
     public WriterConfig withDatabase(String url, String user, String password) {
         return new WriterConfig(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, url, user, password, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
     }
 
     public WriterConfig withBatch(int size, Duration maxWait) {
         return new WriterConfig(kafkaBootstrap, topics, groupId, size, maxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
     }
 
     public WriterConfig withGroupId(String group) {
         return new WriterConfig(kafkaBootstrap, topics, group, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+    }
+
+    /**
+     * The same settings as a static member of the group ({@code group.instance.id}): a restart with the same id takes
+     * the partitions back at once instead of waiting for the old member's session to expire (after a kill -9).
+     */
+    public WriterConfig withGroupInstanceId(String id) {
+        return new WriterConfig(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, id);
     }
 
     /** The same settings on other topics (a replay's shadow state topics). */
     public WriterConfig withTopics(Topics other) {
         return new WriterConfig(kafkaBootstrap, other, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
     }
 
     /** The database retry helper these settings describe. */
