@@ -14,8 +14,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -77,7 +75,7 @@ class CrashRecoveryRunIT {
     }
 
     private Process start(Path data, Path stdout) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "--data-dir", data.toString(), "--http-port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.scimSync("run", "--data-dir", data.toString(), "--http-port", "0"));
         builder.environment().keySet().removeIf(name -> name.startsWith("SCIM_SYNC_") || name.startsWith("WORKOS_"));
         builder.redirectOutput(stdout.toFile()).redirectError(dir.resolve(stdout.getFileName() + ".err").toFile());
         return builder.start();
@@ -116,19 +114,5 @@ class CrashRecoveryRunIT {
         props.setProperty("user", "postgres");
         props.setProperty("password", Files.readString(data.resolve("postgres-password"), StandardCharsets.UTF_8).trim());
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
-    }
-
-    /** The runnable jar when the build made it (failsafe runs after package), else this test's classpath. */
-    private static List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        Path jar = Path.of("target", "scim-sync.jar");
-        if (Files.exists(jar)) {
-            command.addAll(List.of("-jar", jar.toString()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScimSyncCommand.class.getName()));
-        }
-        command.addAll(List.of(args));
-        return command;
     }
 }

@@ -61,7 +61,7 @@ class ZeroSetupRunIT {
         dataDir = dir.resolve("data");
         stdout = dir.resolve("stdout.txt");
         stderr = dir.resolve("stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "--data-dir", dataDir.toString(),
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.scimSync("run", "--data-dir", dataDir.toString(),
                 "--http-port", "0"));
         // zero setup: nothing configured, whatever the machine running the tests has set
         builder.environment().keySet().removeIf(name -> name.startsWith("SCIM_SYNC_") || name.startsWith("WORKOS_"));
@@ -172,20 +172,6 @@ class ZeroSetupRunIT {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    /** The runnable jar when the build made it (failsafe runs after package), else this test's classpath. */
-    private static List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        Path jar = Path.of("target", "scim-sync.jar");
-        if (Files.exists(jar)) {
-            command.addAll(List.of("-jar", jar.toString()));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScimSyncCommand.class.getName()));
-        }
-        command.addAll(List.of(args));
-        return command;
     }
 
     private static String find(Pattern pattern, String text) {

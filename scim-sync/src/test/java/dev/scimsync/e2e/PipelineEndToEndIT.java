@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -364,24 +363,8 @@ class PipelineEndToEndIT {
     }
 
     private void awaitDatabaseEquals(CreatedDirectory directory) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            DirectorySnapshot snapshot = idp.snapshot(directory.id());
-            Set<List<String>> expectedMembers = new HashSet<>();
-            snapshot.users().forEach(u -> expectedMembers.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(),
-                    u.state())));
-            Set<List<String>> expectedGroups = new HashSet<>();
-            snapshot.groups().forEach(g -> expectedGroups.add(List.of(g.id(), g.name())));
-            Set<List<String>> expectedMemberships = new HashSet<>();
-            snapshot.memberships().forEach(m -> expectedMemberships.add(List.of(m.groupId(), m.userId())));
-
-            String org = directory.organizationId();
-            assertThat(rows("SELECT directory_user_id, email, first_name, last_name, state FROM members "
-                    + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(expectedMembers);
-            assertThat(rows("SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL AND organization_id = '"
-                    + org + "'")).isEqualTo(expectedGroups);
-            assertThat(rows("SELECT directory_group_id, directory_user_id FROM group_memberships WHERE organization_id = '"
-                    + org + "'")).isEqualTo(expectedMemberships);
-        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> TestPipeline.assertDatabaseEquals(idp, schema, directory));
     }
 
     private Set<List<String>> rows(String sql) throws Exception {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,6 @@ import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
 import dev.scimsync.emulator.WorkosEmulator;
 import dev.scimsync.emulator.faults.FaultSettings;
-import dev.scimsync.emulator.model.DirectorySnapshot;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
 import dev.scimsync.testkit.SharedKafka;
@@ -230,20 +228,7 @@ class ReplayIT {
     }
 
     private void assertDatabaseEquals(CreatedDirectory directory) throws Exception {
-        DirectorySnapshot snapshot = idp.snapshot(directory.id());
-        Set<List<String>> members = new HashSet<>();
-        snapshot.users().forEach(u -> members.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(), u.state())));
-        Set<List<String>> groups = new HashSet<>();
-        snapshot.groups().forEach(g -> groups.add(List.of(g.id(), g.name())));
-        Set<List<String>> memberships = new HashSet<>();
-        snapshot.memberships().forEach(m -> memberships.add(List.of(m.groupId(), m.userId())));
-        String org = directory.organizationId();
-        assertThat(rows("SELECT directory_user_id, email, first_name, last_name, state FROM members "
-                + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(members);
-        assertThat(rows("SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL AND organization_id = '"
-                + org + "'")).isEqualTo(groups);
-        assertThat(rows("SELECT directory_group_id, directory_user_id FROM group_memberships WHERE organization_id = '"
-                + org + "'")).isEqualTo(memberships);
+        TestPipeline.assertDatabaseEquals(idp, schema, directory);
     }
 
     /** Every table a user reads, as text, in a fixed order: run history and writer offsets aside. */

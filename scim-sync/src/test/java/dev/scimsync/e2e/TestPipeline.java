@@ -1,5 +1,7 @@
 package dev.scimsync.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.model.DirectorySnapshot;
 import dev.scimsync.testkit.SharedKafka;
 import dev.scimsync.testkit.SharedPostgres;
 
@@ -44,6 +49,28 @@ public final class TestPipeline {
         env.put("SCIM_SYNC_WRITER_GROUP_ID", prefix + "writer");
         env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", prefix + "poller");
         return env;
+    }
+
+    /**
+     * Asserts that the organization's present members, groups and memberships in {@code schema} are exactly the
+     * directory's in the emulator (ids, emails, names, states; group names; pairs).
+     */
+    public static void assertDatabaseEquals(EmulatorAdminClient idp, String schema, CreatedDirectory directory)
+            throws Exception {
+        DirectorySnapshot snapshot = idp.snapshot(directory.id());
+        Set<List<String>> members = new HashSet<>();
+        snapshot.users().forEach(u -> members.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(), u.state())));
+        Set<List<String>> groups = new HashSet<>();
+        snapshot.groups().forEach(g -> groups.add(List.of(g.id(), g.name())));
+        Set<List<String>> memberships = new HashSet<>();
+        snapshot.memberships().forEach(m -> memberships.add(List.of(m.groupId(), m.userId())));
+        String org = directory.organizationId();
+        assertThat(rows(schema, "SELECT directory_user_id, email, first_name, last_name, state FROM members "
+                + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(members);
+        assertThat(rows(schema, "SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL "
+                + "AND organization_id = '" + org + "'")).isEqualTo(groups);
+        assertThat(rows(schema, "SELECT directory_group_id, directory_user_id FROM group_memberships "
+                + "WHERE organization_id = '" + org + "'")).isEqualTo(memberships);
     }
 
     /** The rows {@code sql} returns in {@code schema}, each as its columns' text. */
