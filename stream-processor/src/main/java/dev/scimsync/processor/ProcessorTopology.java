@@ -5,6 +5,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 import dev.scimsync.core.topic.Topic;
 import dev.scimsync.core.topic.Topics;
+import dev.scimsync.processor.event.EnvelopeReader;
 import dev.scimsync.processor.metrics.ProcessorMetrics;
 import dev.scimsync.processor.partition.OrganizationStreamPartitioner;
 import dev.scimsync.processor.state.DirectoryStateProcessor;
@@ -39,8 +40,8 @@ public final class ProcessorTopology {
     public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
         Topics topics = config.topics();
         Topology topology = new Topology();
-        topology.addSource(SOURCE, topics.events().keySerde().deserializer(),
-                topics.events().valueSerde().deserializer(), topics.events().name());
+        topology.addSource(SOURCE, topics.events().keySerde().deserializer(), new EnvelopeReader(),
+                topics.events().name());
         String applyParent = SOURCE;
         if (config.onlyOrganization() != null) {
             // a replay of one organization: the others' events are skipped before anything is parsed or stored

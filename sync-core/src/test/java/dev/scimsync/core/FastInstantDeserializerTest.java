@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.scimsync.core.model.Version;
@@ -22,6 +23,7 @@ class FastInstantDeserializerTest {
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
 
     @Test
@@ -41,6 +43,17 @@ class FastInstantDeserializerTest {
         Instant at = Instant.parse("2026-03-02T09:00:00.5Z");
         assertThat(Json.MAPPER.readValue("{\"at\":\"2026-03-02T09:00:00.5Z\",\"event_id\":\"e\"}", Version.class))
                 .isEqualTo(new Version(at, "e"));
+    }
+
+    @Test
+    void shouldWriteEveryInstantLikeJacksonsSerializer() throws Exception {
+        for (String at : List.of("2026-03-02T09:00:00Z", "2026-03-02T09:00:00.120Z", "2026-03-02T09:00:00.000001Z",
+                "2026-03-02T09:00:00.123456789Z", "1970-01-01T00:00:00Z", "0999-12-31T23:59:59Z",
+                "+10000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z")) {
+            Version version = new Version(Instant.parse(at), "e");
+            assertThat(Json.MAPPER.writeValueAsString(version)).as(at)
+                    .isEqualTo(JACKSON_ONLY.writeValueAsString(version));
+        }
     }
 
     private static Object outcome(ObjectMapper mapper, String json) {

@@ -30,6 +30,26 @@ class TimestampsTest {
     }
 
     @Test
+    void shouldFormatLikeInstantToString_WhenInstantsAreRandomOrAtTheEdges() {
+        Random random = new Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-70_000_000_000L, 260_000_000_000L), nanos);
+            assertThat(Timestamps.format(instant)).isEqualTo(instant.toString());
+        }
+        for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.parse("1000-01-01T00:00:00Z"),
+                Instant.parse("0999-12-31T23:59:59.999999999Z"), Instant.parse("9999-12-31T23:59:59.000000001Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("1969-12-31T23:59:59.1Z"))) {
+            assertThat(Timestamps.format(edge)).isEqualTo(edge.toString());
+        }
+    }
+
+    @Test
     void shouldLeaveOtherShapesToInstantParse() {
         for (String text : List.of("2026-03-02T09:00:00+01:00", "2026-03-02T09:00:00z", "2026-03-02 09:00:00Z",
                 "2026-03-02T09:00Z", "+12026-03-02T09:00:00Z", "0999-03-02T09:00:00Z", "2026-03-02T09:00:00.Z",

@@ -1,5 +1,7 @@
 package dev.scimsync.core.serde;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +20,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             // the same instants, read without DateTimeFormatter when they have the usual shape
-            .registerModule(new SimpleModule("fast-instant").setDeserializerModifier(FastInstantDeserializer.modifier()))
+            .registerModule(new SimpleModule("fast-instant").setDeserializerModifier(FastInstantDeserializer.modifier())
+                    .addSerializer(Instant.class, new FastInstantSerializer()))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -65,6 +65,53 @@ public final class Timestamps {
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
     }
 
+    /**
+     * {@link Instant#toString()} (ISO-8601, UTC, a fraction of 0, 3, 6 or 9 digits), written without
+     * {@code DateTimeFormatter} for years 1000 to 9999; other years go to {@code Instant.toString}.
+     */
+    public static String format(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long epochDay = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        if (epochDay < MIN_FAST_DAY || epochDay > MAX_FAST_DAY) {
+            return instant.toString();
+        }
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        int nanos = instant.getNano();
+        char[] out = new char[nanos == 0 ? 20 : nanos % 1_000_000 == 0 ? 24 : nanos % 1_000 == 0 ? 27 : 30];
+        put(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        put(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        put(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        put(out, 11, secondOfDay / 3_600, 2);
+        out[13] = ':';
+        put(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, secondOfDay % 60, 2);
+        if (nanos != 0) {
+            out[19] = '.';
+            int digits = out.length - 21;
+            put(out, 20, nanos / POWERS[9 - digits], digits);
+        }
+        out[out.length - 1] = 'Z';
+        return new String(out);
+    }
+
+    private static final long MIN_FAST_DAY = LocalDate.of(1000, 1, 1).toEpochDay();
+    private static final long MAX_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+            1_000_000_000};
+
+    /** {@code value} as {@code width} decimal digits, zero-padded, at {@code out[from]}. */
+    private static void put(char[] out, int from, int value, int width) {
+        for (int i = from + width - 1; i >= from; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     /** The decimal number in {@code text[from, to)}, at most 9 digits, or -1 if a character is not a digit. */
     private static int digits(String text, int from, int to) {
         int value = 0;
