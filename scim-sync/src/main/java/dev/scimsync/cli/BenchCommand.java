@@ -91,6 +91,22 @@ final class BenchCommand implements Callable<Integer> {
             + "events/s against reading the events topic with a plain consumer plus a COPY of the rows")
     boolean replay;
 
+    @Option(names = "--lag", description = "then change users through the emulator's SCIM endpoint at each --rate for "
+            + "--duration and report the sync lag percentiles of those changes (scim_sync_sync_lag_seconds histogram)")
+    boolean lag;
+
+    @Option(names = "--rate", split = ",", defaultValue = "50,1000,2000",
+            description = "SCIM changes per second for --lag, one run per rate (default ${DEFAULT-VALUE})")
+    List<Integer> rates;
+
+    @Option(names = "--duration", defaultValue = "PT30S",
+            description = "how long each --lag rate runs (ISO-8601, default ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--results-dir", defaultValue = "bench-results",
+            description = "where the figures are written as JSON, one file per kind (default ${DEFAULT-VALUE})")
+    Path resultsDir;
+
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "give up when the database is not complete by then (ISO-8601, default ${DEFAULT-VALUE})")
     Duration timeout;
@@ -104,6 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        BenchResults results = new BenchResults(out);
         Path dataDir = Files.createTempDirectory("scim-sync-bench");
         String run = "bench" + System.currentTimeMillis();
         try (WorkosEmulator emulator = WorkosEmulator.start(EmulatorOptions.defaults()
@@ -115,6 +132,14 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "seeded %,d users, %,d groups, %,d memberships (%,d events) in %.1f s%n",
                     seed.users(), seed.groups(), seed.memberships(), events, seed.millis() / 1000.0);
             out.flush();
+            results.parameter("users", users).parameter("groups", groups)
+                    .parameter("memberships_per_user", membershipsPerUser).parameter("rate_limits", !noRateLimits);
+            if (lag) {
+                results.parameter("lag_rates", rates).parameter("lag_duration", duration.toString());
+            }
+            environment.entrySet().stream().filter(e -> e.getKey().startsWith("SCIM_SYNC_")
+                    && !e.getKey().contains("PASSWORD") && !e.getKey().contains("TOKEN"))
+                    .forEach(e -> results.parameter(e.getKey(), e.getValue()));
 
             Map<String, String> env = new HashMap<>(environment);
             env.remove("SCIM_SYNC_KAFKA_BOOTSTRAP");
@@ -162,42 +187,51 @@ final class BenchCommand implements Callable<Integer> {
                 double floor = Math.ceil(events / (double) EVENTS_PER_PAGE) / WORKOS_REQUESTS_PER_SECOND;
 
                 out.printf(Locale.ROOT, "%nmachine: %s%n", MachineInfo.describe());
-                out.printf(Locale.ROOT, "%-52s %10s%n", "measure", "value");
-                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "start of all stages (embedded parts included)", startup);
-                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "start to first member in the database", firstRow);
-                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to every event published by the poller",
+                String kind = "pipeline";
+                results.seconds(kind, "startup", "start of all stages (embedded parts included)", startup);
+                results.seconds(kind, "first_row", "start to first member in the database", firstRow);
+                results.seconds(kind, "published", "stages up to every event published by the poller",
                         (polled < 0 ? synced : polled) - startup);
-                out.printf(Locale.ROOT, "%-52s %8.1fms%n", "  poller: mean Events API page (HTTP + parse)",
+                results.millis(kind, "poll_page_mean", "  poller: mean Events API page (HTTP + parse)",
                         meanMillis(runtime, MetricNames.POLL_LATENCY));
-                out.printf(Locale.ROOT, "%-52s %8.1fms%n", "  poller: mean Kafka transaction (up to 10 pages)",
+                results.millis(kind, "publish_transaction_mean", "  poller: mean Kafka transaction (up to 10 pages)",
                         meanMillis(runtime, MetricNames.PUBLISH_LATENCY));
-                out.printf(Locale.ROOT, "%-52s %9.1fs%n", "stages up to database equal to the directory", pipeline);
-                out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  events per second, end to end", events / pipeline);
-                out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  rows per second, end to end", rows / pipeline);
-                out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: reading the events at 6,000 req/min", floor);
-                out.printf(Locale.ROOT, "%-52s %9.2fs%n", "plain COPY of the same " + String.format("%,d", rows) + " rows",
-                        copy);
-                out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / COPY", pipeline / copy);
-                out.printf(Locale.ROOT, "%-52s %9.1fx%n", "pipeline / WorkOS floor", pipeline / floor);
-                out.flush();
+                results.count(kind, "events", "events", events);
+                results.count(kind, "rows", "rows (members, groups, memberships)", rows);
+                results.seconds(kind, "pipeline", "stages up to database equal to the directory", pipeline);
+                results.rate(kind, "events_per_second", "  events per second, end to end", events / pipeline,
+                        "events/s");
+                results.rate(kind, "rows_per_second", "  rows per second, end to end", rows / pipeline, "rows/s");
+                results.seconds(kind, "workos_floor", "WorkOS floor: reading the events at 6,000 req/min", floor);
+                results.seconds(kind, "copy", "plain COPY of the same " + String.format(Locale.ROOT, "%,d", rows)
+                        + " rows", copy);
+                results.ratio(kind, "pipeline_over_copy", "pipeline / COPY", pipeline / copy);
+                results.ratio(kind, "pipeline_over_workos_floor", "pipeline / WorkOS floor", pipeline / floor);
                 if (verify) {
-                    verify(runtime, directory.organizationId(), out);
+                    verify(runtime, directory.organizationId(), results);
                 }
                 if (resync) {
-                    resync(runtime, admin, directory, seed, out);
+                    resync(runtime, admin, directory, seed, results);
                 }
                 if (replay) {
-                    replay(runtime, run + ".events", events, copy, out);
+                    replay(runtime, run + ".events", events, copy, results);
+                }
+                if (lag) {
+                    new LagBench(runtime, emulator.baseUrl(), admin, directory, results).run(rates, duration);
                 }
             }
         } finally {
             deleteRecursively(dataDir);
         }
+        for (Path file : results.write(resultsDir)) {
+            out.printf(Locale.ROOT, "figures written to %s%n", file);
+        }
+        out.flush();
         return ExitCodes.OK;
     }
 
     /** The drift check of the seeded organization, timed against the floor of listing its users. */
-    private void verify(ScimSyncRuntime runtime, String organizationId, PrintWriter out) throws Exception {
+    private void verify(ScimSyncRuntime runtime, String organizationId, BenchResults results) throws Exception {
         long started = System.nanoTime();
         VerifyRun run = runtime.verifier().start(organizationId);
         while (run.running()) {
@@ -210,20 +244,20 @@ final class BenchCommand implements Callable<Integer> {
         double took = seconds(started);
         // one request per page of 100 users, the first at once, then at WorkOS's 4 per second
         double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
-        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "drift check: scan WorkOS + compare with the database", took);
-        out.printf(Locale.ROOT, "%-52s %10d%n", "  WorkOS requests", run.report().get("workos_requests"));
-        out.printf(Locale.ROOT, "%-52s %10s%n", "  result",
-                Boolean.TRUE.equals(run.report().get("in_sync")) ? "in sync" : "DRIFT");
-        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
-        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "drift check / WorkOS floor", took / floor);
-        out.flush();
+        String kind = "verify";
+        results.seconds(kind, "drift_check", "drift check: scan WorkOS + compare with the database", took);
+        results.count(kind, "workos_requests", "  WorkOS requests",
+                ((Number) run.report().get("workos_requests")).longValue());
+        results.text(kind, "result", "  result", Boolean.TRUE.equals(run.report().get("in_sync")) ? "in sync" : "DRIFT");
+        results.seconds(kind, "workos_floor", "WorkOS floor: listing the users at 4 req/s", floor);
+        results.ratio(kind, "drift_check_over_workos_floor", "drift check / WorkOS floor", took / floor);
     }
 
     /**
      * A replay of every organization (the database being healthy, it rewrites nothing), timed from the request to
      * completed, against a plain read_committed consumer reading the same events topic plus the COPY of the rows.
      */
-    private void replay(ScimSyncRuntime runtime, String eventsTopic, int events, double copy, PrintWriter out)
+    private void replay(ScimSyncRuntime runtime, String eventsTopic, int events, double copy, BenchResults results)
             throws Exception {
         long started = System.nanoTime();
         String id = runtime.replays().start(null, false).replayId();
@@ -241,13 +275,14 @@ final class BenchCommand implements Callable<Integer> {
         }
         double took = seconds(started);
         double read = readTopic(runtime.infrastructure().kafkaBootstrap(), eventsTopic);
-        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "replay of every organization: request to switched", took);
-        out.printf(Locale.ROOT, "%-52s %,10d%n", "  events replayed", progress.eventsReplayed());
-        out.printf(Locale.ROOT, "%-52s %,10.0f%n", "  events per second", progress.eventsReplayed() / took);
-        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "plain consumer reading the events topic", read);
-        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "replay / (topic read + COPY)", took / (read + copy));
-        out.printf(Locale.ROOT, "%-52s %s%n", "  what the switch changed", progress.changes());
-        out.flush();
+        String kind = "replay";
+        results.seconds(kind, "replay", "replay of every organization: request to switched", took);
+        results.count(kind, "events_replayed", "  events replayed", progress.eventsReplayed());
+        results.rate(kind, "events_per_second", "  events per second", progress.eventsReplayed() / took, "events/s");
+        results.seconds(kind, "topic_read", "plain consumer reading the events topic", read);
+        results.seconds(kind, "copy", "COPY of the rows (pipeline run)", copy);
+        results.ratio(kind, "replay_over_read_plus_copy", "replay / (topic read + COPY)", took / (read + copy));
+        results.text(kind, "switch_changes", "  what the switch changed", String.valueOf(progress.changes()));
     }
 
     /** Seconds a plain read_committed consumer takes to read every record of {@code topic}. */
@@ -274,7 +309,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A resync after silent deletions, timed from the request to the database equal to the directory again. */
     private void resync(ScimSyncRuntime runtime, EmulatorAdminClient admin, CreatedDirectory directory, SeedResult seed,
-                        PrintWriter out) throws Exception {
+                        BenchResults results) throws Exception {
         int dropped = Math.max(1, users / 100);
         admin.drop(directory.id(), dropped, false);
         DirectorySnapshot truth = admin.snapshot(directory.id());
@@ -296,13 +331,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         double took = seconds(started);
         double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
-        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "resync after " + dropped + " silent deletions: request to DB equal",
-                took);
-        out.printf(Locale.ROOT, "%-52s %9.2fs%n", "WorkOS floor: listing the users at 4 req/s", floor);
-        out.printf(Locale.ROOT, "%-52s %9.2fx%n", "resync / WorkOS floor", took / floor);
-        out.printf(Locale.ROOT, "%-52s %9.1fs%n", "  the system replaced (1 minute per 100 members)",
+        String kind = "resync";
+        results.count(kind, "silent_deletions", "users dropped in the emulator without events", dropped);
+        results.seconds(kind, "resync", "resync after " + dropped + " silent deletions: request to DB equal", took);
+        results.seconds(kind, "workos_floor", "WorkOS floor: listing the users at 4 req/s", floor);
+        results.ratio(kind, "resync_over_workos_floor", "resync / WorkOS floor", took / floor);
+        results.seconds(kind, "system_replaced", "  the system replaced (1 minute per 100 members)",
                 seed.users() * 60.0 / 100);
-        out.flush();
     }
 
     private static void deleteRecursively(Path dir) throws java.io.IOException {

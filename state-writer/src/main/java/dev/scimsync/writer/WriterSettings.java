@@ -12,7 +12,7 @@ public final class WriterSettings {
             "consumer group of the state-writer; also the key of its stored offsets");
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("SCIM_SYNC_WRITER_BATCH_SIZE", 500, 1, 100_000,
             "records written per database transaction at most");
-    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.duration("SCIM_SYNC_WRITER_BATCH_MAX_WAIT", "PT0.1S",
+    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.duration("SCIM_SYNC_WRITER_BATCH_MAX_WAIT", "PT0.05S",
             "longest a record waits for its batch to fill before the batch is written anyway (ISO-8601)");
     public static final Setting<Integer> POOL_SIZE = Setting.integer("SCIM_SYNC_WRITER_POOL_SIZE", 4, 1, 100,
             "database connections of the writer's pool");

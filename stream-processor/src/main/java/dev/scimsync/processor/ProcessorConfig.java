@@ -29,6 +29,8 @@ import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
  * @param tombstoneRetention how long removed entities keep their version in the stores
  * @param purgeInterval      how often expired removals and event ids are purged
  * @param commitInterval     Kafka Streams commit interval
+ * @param liveCommitInterval while events arrive as WorkOS creates them, a commit is asked for this often (sooner than
+ *                           the commit interval, so live changes reach readers sooner); zero = never
  * @param threads            stream threads
  * @param replicationFactor  of the internal topics; -1 = broker default
  * @param onBadRecord        DLQ or fail
@@ -44,11 +46,15 @@ public record ProcessorConfig(
         Duration tombstoneRetention,
         Duration purgeInterval,
         Duration commitInterval,
+        Duration liveCommitInterval,
         int threads,
         int replicationFactor,
         BadRecordPolicy onBadRecord,
         String onlyOrganization,
         String groupInstanceId) {
+
+    /** A replay's shortest commit interval: each exactly-once commit costs a few milliseconds of a bulk run. */
+    public static final Duration REPLAY_MIN_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     public ProcessorConfig {
         Objects.requireNonNull(topics, "topics");
@@ -58,6 +64,7 @@ public record ProcessorConfig(
         Objects.requireNonNull(tombstoneRetention, "tombstoneRetention");
         Objects.requireNonNull(purgeInterval, "purgeInterval");
         Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(liveCommitInterval, "liveCommitInterval");
         Objects.requireNonNull(onBadRecord, "onBadRecord");
     }
 
@@ -76,6 +83,7 @@ public record ProcessorConfig(
         Duration tombstones = reader.get(ProcessorSettings.TOMBSTONE_RETENTION);
         Duration purge = reader.get(ProcessorSettings.PURGE_INTERVAL);
         Duration commit = reader.get(ProcessorSettings.COMMIT_INTERVAL);
+        Duration liveCommit = reader.get(ProcessorSettings.LIVE_COMMIT_INTERVAL);
         Integer threads = reader.get(ProcessorSettings.THREADS);
         Integer replication = reader.get(ProcessorSettings.REPLICATION_FACTOR);
         BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
@@ -94,13 +102,14 @@ public record ProcessorConfig(
             stateDir = dataDir.resolve("stream-processor");
         }
         return new ProcessorConfig(bootstrap, new Topics(prefix), applicationId, stateDir, dedup, tombstones, purge,
-                commit, threads, replication, onBadRecord, null, null);
+                commit, liveCommit, threads, replication, onBadRecord, null, null);
     }
 
     /** The same configuration with the bootstrap servers of a broker started by the caller. */
     public ProcessorConfig withBootstrapServers(String servers) {
         return new ProcessorConfig(servers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
-                purgeInterval, commitInterval, threads, replicationFactor, onBadRecord, onlyOrganization, groupInstanceId);
+                purgeInterval, commitInterval, liveCommitInterval, threads, replicationFactor, onBadRecord, onlyOrganization,
+                groupInstanceId);
     }
 
     /**
@@ -109,17 +118,21 @@ public record ProcessorConfig(
      */
     public ProcessorConfig withGroupInstanceId(String id) {
         return new ProcessorConfig(bootstrapServers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
-                purgeInterval, commitInterval, threads, replicationFactor, onBadRecord, onlyOrganization, id);
+                purgeInterval, commitInterval, liveCommitInterval, threads, replicationFactor, onBadRecord, onlyOrganization,
+                id);
     }
 
     /**
      * The configuration of a replay: the same rules, its own application id (so its own stores, changelogs,
      * offsets and, under the same state directory, its own folder), reading this deployment's events topic from the start into {@code shadow}'s
-     * state topics; only {@code organizationId}'s events when it is not null.
+     * state topics; only {@code organizationId}'s events when it is not null. A replay is bulk work whose rows nobody
+     * reads before the switch: no live commits, and commits at least {@link #REPLAY_MIN_COMMIT_INTERVAL} apart.
      */
     public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId) {
+        Duration commit = commitInterval.compareTo(REPLAY_MIN_COMMIT_INTERVAL) < 0 ? REPLAY_MIN_COMMIT_INTERVAL
+                : commitInterval;
         return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
-                stateDir, dedupRetention, tombstoneRetention, purgeInterval, commitInterval, threads,
+                stateDir, dedupRetention, tombstoneRetention, purgeInterval, commit, Duration.ZERO, threads,
                 replicationFactor, onBadRecord, organizationId, null);
     }
 

@@ -25,6 +25,11 @@ public final class ProcessorSettings {
             "SCIM_SYNC_PROCESSOR_COMMIT_INTERVAL", "PT0.5S",
             "Kafka Streams commit interval, also how often each changed organization's status is emitted: with"
                     + " exactly-once, how long output waits before it becomes visible (ISO-8601)");
+    public static final Setting<java.time.Duration> LIVE_COMMIT_INTERVAL = Setting.duration(
+            "SCIM_SYNC_PROCESSOR_LIVE_COMMIT_INTERVAL", "PT0.1S",
+            "while events arrive within seconds of WorkOS creating them, commit this often instead of every commit"
+                    + " interval, so live changes reach the database sooner; a backlog, a resync and a replay keep the"
+                    + " commit interval (ISO-8601; PT0S = off)");
     public static final Setting<Integer> THREADS = Setting.integer("SCIM_SYNC_PROCESSOR_THREADS", 1, 1, 64,
             "Kafka Streams threads of this instance");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer(
@@ -37,7 +42,7 @@ public final class ProcessorSettings {
                     + " (stop the processor); any other processing or production error always stops the processor");
 
     public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, STATE_DIR, DEDUP_RETENTION, TOMBSTONE_RETENTION,
-            PURGE_INTERVAL, COMMIT_INTERVAL, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);
+            PURGE_INTERVAL, COMMIT_INTERVAL, LIVE_COMMIT_INTERVAL, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);
 
     private ProcessorSettings() {
     }

@@ -49,7 +49,8 @@ public final class ProcessorTopology {
             applyParent = ONLY_ORGANIZATION;
         }
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
-                config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), metrics), applyParent);
+                config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), config.liveCommitInterval(),
+                metrics), applyParent);
         for (StoreBuilder<?> store : StateStores.builders()) {
             topology.addStateStore(store, APPLY);
         }

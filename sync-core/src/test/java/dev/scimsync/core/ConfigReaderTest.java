@@ -23,7 +23,7 @@ class ConfigReaderTest {
         ConfigReader reader = ConfigReader.from(Map.of());
 
         assertThat(reader.get(CommonSettings.HTTP_PORT)).isEqualTo(8080);
-        assertThat(reader.get(CommonSettings.POLL_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(reader.get(CommonSettings.POLL_INTERVAL)).isEqualTo(Duration.ofMillis(200));
         assertThat(reader.get(CommonSettings.KAFKA_BOOTSTRAP)).isNull();
         assertThat(reader.problems()).isEmpty();
     }

@@ -58,6 +58,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private final Duration purgeInterval;
     private final Duration statusInterval;
     private final ProcessorMetrics metrics;
+    private final long liveCommitMillis;
+    private long lastLiveCommit;
+
+    /** How recent an event's WorkOS created_at must be for the sync to count as live (commits sooner). */
+    public static final Duration LIVE_WINDOW = Duration.ofSeconds(2);
 
     private ProcessorContext<String, Object> context;
     private EventDeduplicator dedup;
@@ -78,6 +83,16 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      */
     public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
                                    Duration statusInterval, ProcessorMetrics metrics) {
+        this(dedupRetention, tombstoneRetention, purgeInterval, statusInterval, Duration.ZERO, metrics);
+    }
+
+    /**
+     * @param liveCommitInterval how often to ask for a commit while Events API events arrive within
+     *                           {@link #LIVE_WINDOW} of their creation; zero = never (commits every commit interval)
+     */
+    public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
+                                   Duration statusInterval, Duration liveCommitInterval, ProcessorMetrics metrics) {
+        this.liveCommitMillis = liveCommitInterval.toMillis();
         this.dedupRetention = dedupRetention;
         this.tombstoneRetention = tombstoneRetention;
         this.purgeInterval = purgeInterval;
@@ -149,6 +164,25 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+        maybeCommitLive(envelope);
+    }
+
+    /**
+     * Asks for a commit sooner than the commit interval while the sync is live: an Events API event created less than
+     * {@link #LIVE_WINDOW} ago, and {@code liveCommitMillis} since the last ask. Exactly-once output becomes visible
+     * only at a commit, so this is most of the sync lag at steady rates; each commit costs a few milliseconds,
+     * which a bulk load (a backlog of older events, a resync's snapshot, a replay) does not pay.
+     */
+    private void maybeCommitLive(EventEnvelope envelope) {
+        if (liveCommitMillis <= 0 || envelope.source() != EventSource.EVENTS_API || envelope.createdAt() == null) {
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        if (now - lastLiveCommit >= liveCommitMillis
+                && now - envelope.createdAt().toEpochMilli() <= LIVE_WINDOW.toMillis()) {
+            context.commit();
+            lastLiveCommit = now;
+        }
     }
 
     @Override

@@ -1,0 +1,175 @@
+package dev.scimsync.cli;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.scimsync.core.metrics.MetricNames;
+import dev.scimsync.core.serde.Json;
+import dev.scimsync.emulator.CreatedDirectory;
+import dev.scimsync.emulator.EmulatorAdminClient;
+import dev.scimsync.emulator.model.DirectorySnapshot;
+import dev.scimsync.runtime.ScimSyncRuntime;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+
+/**
+ * {@code bench --lag}: an IdP changing users at a steady rate through the emulator's SCIM endpoint (each change a
+ * {@code PATCH} renaming one user, one {@code dsync.user.updated}), and the sync lag of exactly those changes: the
+ * difference of the writer's {@code scim_sync_sync_lag_seconds} histogram between before the first change and after
+ * the last one was applied. Percentiles are bucket bounds ("at most"), as Prometheus would compute them.
+ */
+final class LagBench {
+
+    private static final int CLIENTS = 16;
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final ScimSyncRuntime runtime;
+    private final CreatedDirectory directory;
+    private final BenchResults results;
+    private final List<String> userIds;
+    private final String baseUrl;
+
+    LagBench(ScimSyncRuntime runtime, String emulatorBaseUrl, EmulatorAdminClient admin, CreatedDirectory directory,
+             BenchResults results) {
+        this.runtime = runtime;
+        this.directory = directory;
+        this.results = results;
+        this.baseUrl = emulatorBaseUrl;
+        this.userIds = admin.snapshot(directory.id()).users().stream().filter(u -> "active".equals(u.state()))
+                .map(DirectorySnapshot.User::id).toList();
+    }
+
+    void run(List<Integer> rates, Duration duration) throws Exception {
+        for (int rate : rates) {
+            run(rate, duration);
+        }
+    }
+
+    private void run(int rate, Duration duration) throws Exception {
+        Timer lag = runtime.registry().get(MetricNames.SYNC_LAG).timer();
+        Timer polls = runtime.registry().find(MetricNames.POLL_LATENCY).timer();
+        HistogramSnapshot before = lag.takeSnapshot();
+        long pollsBefore = polls == null ? 0 : polls.count();
+        long started = System.nanoTime();
+        long made = drive(rate, duration);
+        double drove = (System.nanoTime() - started) / 1e9;
+        long pollsDuring = polls == null ? 0 : polls.count() - pollsBefore;
+        // one last change, made after every other: the organization's events are applied in order, so once it is in
+        // the database all are (a count of lag samples would not do: the writer may merge changes of one user)
+        String last = userIds.get(0);
+        String marker = "Lag end " + System.nanoTime();
+        new EmulatorAdminClient(baseUrl).scim("PATCH", directory.id(), directory.scimToken(), "/Users/" + last,
+                rename(marker));
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (!applied(last, marker)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the changes at " + rate + "/s were not all applied within " + DRAIN);
+            }
+            Thread.sleep(20);
+        }
+        HistogramSnapshot after = lag.takeSnapshot();
+        long applied = after.count() - before.count();
+
+        String kind = "lag-" + rate;
+        results.rate(kind, "rate_asked", "lag at " + rate + " SCIM changes/s for " + duration.toSeconds()
+                + " s: changes/s asked", rate, "changes/s");
+        results.rate(kind, "rate_made", "  changes/s made", made / drove, "changes/s");
+        results.count(kind, "changes", "  changes made", made);
+        results.count(kind, "lag_samples", "  lag samples (changes of one user in one batch count once)", applied);
+        results.seconds(kind, "p50", "  sync lag p50 (at most)", percentile(before, after, 0.50));
+        results.seconds(kind, "p90", "  sync lag p90 (at most)", percentile(before, after, 0.90));
+        results.seconds(kind, "p99", "  sync lag p99 (at most)", percentile(before, after, 0.99));
+        results.seconds(kind, "mean", "  sync lag mean", applied == 0 ? Double.NaN
+                : (after.total(TimeUnit.SECONDS) - before.total(TimeUnit.SECONDS)) / applied);
+        results.rate(kind, "workos_requests_per_minute", "  Events API requests per minute (WorkOS allows 6,000)",
+                pollsDuring / drove * 60, "requests/min");
+    }
+
+    /** {@code rate} changes a second for {@code duration}, each due at its own instant; returns how many were made. */
+    private long drive(int rate, Duration duration) throws Exception {
+        AtomicLong next = new AtomicLong();
+        AtomicLong made = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        double interval = 1e9 / rate;
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                running.add(clients.submit(() -> {
+                    EmulatorAdminClient client = new EmulatorAdminClient(baseUrl);
+                    while (true) {
+                        long n = next.getAndIncrement();
+                        long due = start + (long) (n * interval);
+                        if (due >= end) {
+                            return null;
+                        }
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        String userId = userIds.get((int) (n % userIds.size()));
+                        client.scim("PATCH", directory.id(), directory.scimToken(), "/Users/" + userId,
+                                rename("Lag " + n));
+                        made.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> client : running) {
+                client.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        return made.get();
+    }
+
+    private boolean applied(String memberId, String firstName) throws Exception {
+        try (Connection c = runtime.database().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT 1 FROM members WHERE organization_id = ? AND directory_user_id = ? AND first_name = ?")) {
+            s.setString(1, directory.organizationId());
+            s.setString(2, memberId);
+            s.setString(3, firstName);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The upper bound of the first bucket holding the {@code q} quantile of the samples between the snapshots. */
+    static double percentile(HistogramSnapshot before, HistogramSnapshot after, double q) {
+        long total = after.count() - before.count();
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        CountAtBucket[] from = before.histogramCounts();
+        CountAtBucket[] to = after.histogramCounts();
+        for (int i = 0; i < to.length; i++) {
+            double cumulative = to[i].count() - (i < from.length ? from[i].count() : 0);
+            if (cumulative >= q * total) {
+                return to[i].bucket(TimeUnit.SECONDS);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    private static ObjectNode rename(String givenName) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:PatchOp");
+        body.putArray("Operations").addObject().put("op", "replace").put("path", "name.givenName")
+                .put("value", givenName);
+        return body;
+    }
+}
