@@ -58,6 +58,13 @@ final class AppliedVersions {
                 .get(0));
     }
 
+    /** Rows of members, groups and memberships (present or ended) in the database now. */
+    long rows() throws Exception {
+        return Long.parseLong(TestPipeline.rows(schema, "SELECT (SELECT count(*) FROM members) + (SELECT count(*) "
+                + "FROM groups) + (SELECT count(*) FROM group_memberships) + (SELECT count(*) "
+                + "FROM group_membership_removals)").iterator().next().get(0));
+    }
+
     /** Versions applied after a version at least as new of the same entity (an older change applied later). */
     Set<List<String>> outOfOrder() throws Exception {
         return TestPipeline.rows(schema, "SELECT kind, entity, previous_at, previous_event_id, version_at, "
