@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.scimsync.core.topic.Topics;
 import dev.scimsync.e2e.TestPipeline;
 import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
@@ -129,6 +130,12 @@ class ScaleOutIT {
                 changeWhileOneOfEachRestarts(new ScimTraffic(idp, directories), pollers, processors, writers);
             }
             assertConverged(idp, schema, directories, applied);
+            Topics topics = new Topics(prefix);
+            await("the writers' stored positions at the end of the state topics").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(WriterOffsets.unwritten(
+                            SharedKafka.bootstrapServers(), schema, env.get("SCIM_SYNC_WRITER_GROUP_ID"),
+                            List.of(topics.members().name(), topics.groups().name(), topics.memberships().name(),
+                                    topics.status().name()))).isEmpty());
             for (StageInstance instance : all) {
                 assertThat(instance.work()).as("work done by " + instance).isPositive();
             }
