@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,12 @@ public final class TestPipeline {
      */
     public static void assertDatabaseEquals(EmulatorAdminClient idp, String schema, CreatedDirectory directory)
             throws Exception {
+        assertDatabaseEquals(idp, inSharedPostgres(schema), directory);
+    }
+
+    /** As {@link #assertDatabaseEquals(EmulatorAdminClient, String, CreatedDirectory)}, in any database. */
+    public static void assertDatabaseEquals(EmulatorAdminClient idp, Connections database, CreatedDirectory directory)
+            throws Exception {
         DirectorySnapshot snapshot = idp.snapshot(directory.id());
         Set<List<String>> members = new HashSet<>();
         snapshot.users().forEach(u -> members.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(), u.state())));
@@ -65,18 +72,23 @@ public final class TestPipeline {
         Set<List<String>> memberships = new HashSet<>();
         snapshot.memberships().forEach(m -> memberships.add(List.of(m.groupId(), m.userId())));
         String org = directory.organizationId();
-        assertThat(rows(schema, "SELECT directory_user_id, email, first_name, last_name, state FROM members "
+        assertThat(rows(database, "SELECT directory_user_id, email, first_name, last_name, state FROM members "
                 + "WHERE removed_at IS NULL AND organization_id = '" + org + "'")).isEqualTo(members);
-        assertThat(rows(schema, "SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL "
+        assertThat(rows(database, "SELECT directory_group_id, name FROM groups WHERE removed_at IS NULL "
                 + "AND organization_id = '" + org + "'")).isEqualTo(groups);
-        assertThat(rows(schema, "SELECT directory_group_id, directory_user_id FROM group_memberships "
+        assertThat(rows(database, "SELECT directory_group_id, directory_user_id FROM group_memberships "
                 + "WHERE organization_id = '" + org + "'")).isEqualTo(memberships);
     }
 
     /** The rows {@code sql} returns in {@code schema}, each as its columns' text. */
     public static Set<List<String>> rows(String schema, String sql) throws Exception {
+        return rows(inSharedPostgres(schema), sql);
+    }
+
+    /** The rows {@code sql} returns, each as its columns' text. */
+    public static Set<List<String>> rows(Connections database, String sql) throws Exception {
         Set<List<String>> rows = new HashSet<>();
-        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -88,5 +100,15 @@ public final class TestPipeline {
             }
         }
         return rows;
+    }
+
+    private static Connections inSharedPostgres(String schema) {
+        return () -> SharedPostgres.connect(SharedPostgres.jdbcUrl(schema));
+    }
+
+    /** Where the organization database is: a new connection each time. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection connect() throws SQLException;
     }
 }
