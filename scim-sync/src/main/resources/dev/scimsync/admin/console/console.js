@@ -129,10 +129,10 @@
     box.replaceChildren(...parts);
   }
 
+  // previewed (a dry run's end), completed, held or failed, with the pipeline's own note
   function outcomeText(row) {
-    const what = row.dry_run ? 'Dry run ' + row.state : 'Sync ' + row.state;
-    return what + (row.note ? ': ' + row.note : '') + (row.removed != null && !row.note ? ' (' + row.removed
-      + ' members removed)' : '');
+    const what = row.state === 'previewed' ? 'Dry run finished' : 'Sync ' + row.state;
+    return what + (row.note ? ' — ' + row.note : '');
   }
 
   async function refreshRuns(org) {
@@ -198,7 +198,7 @@
         }
         renderPreview(flow, preview);
         say(message, row.state === 'failed' ? 'error' : 'info', outcomeText(row)
-          + (row.state === 'failed' ? '' : ' — press “' + runButton.textContent + '” to apply.'));
+          + (row.state === 'failed' ? '' : '. Press “' + runButton.textContent + '” to apply.'));
         if (row.state !== 'failed') previewedScope = s;
         await refreshRuns(org);
       } catch (e) {
