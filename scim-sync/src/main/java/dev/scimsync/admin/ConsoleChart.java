@@ -27,14 +27,14 @@ final class ConsoleChart {
             if (v == 0) {
                 continue;
             }
-            double h = Math.max(2, (double) v / max * (HEIGHT - 4));
+            double h = Math.max(2, (double) v / max * (HEIGHT - 16));
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                     + "fill=\"#3b6fd8\"><title>%d</title></rect>", i * slot + 1, HEIGHT - h, slot - 2, h, v));
         }
         svg.append("<text x=\"0\" y=\"").append(HEIGHT + 12).append("\" font-size=\"10\" fill=\"#667\">60 min ago</text>")
                 .append("<text x=\"").append(WIDTH).append("\" y=\"").append(HEIGHT + 12)
                 .append("\" font-size=\"10\" fill=\"#667\" text-anchor=\"end\">now</text>")
-                .append("<text x=\"").append(WIDTH).append("\" y=\"10\" font-size=\"10\" fill=\"#667\" text-anchor=\"end\">max ")
+                .append("<text x=\"0\" y=\"10\" font-size=\"10\" fill=\"#667\">max ")
                 .append(max).append("/min</text></svg><figcaption id=\"changes-last-hour\">").append(total)
                 .append(" changes in the last hour</figcaption></figure>");
         return svg.toString();

@@ -284,8 +284,8 @@ final class ConsolePages {
         }
         Map<String, Long> perStage = new TreeMap<>();
         listing.entries().forEach(l -> perStage.merge(l.stage() == null ? "unknown" : l.stage(), 1L, Long::sum));
-        body.append("<p id=\"dlq-summary\">").append(listing.total()).append(" in the DLQ topic");
-        perStage.forEach((stage, n) -> body.append(" · ").append(esc(stage)).append(": ").append(n).append(" listed"));
+        body.append("<p id=\"dlq-summary\">").append(listing.entries().size()).append(" listed");
+        perStage.forEach((stage, n) -> body.append(" · ").append(esc(stage)).append(": ").append(n));
         body.append("</p>");
         if (!listing.complete()) {
             body.append(message("info", "The DLQ topic did not answer in time; this list may be incomplete."));

@@ -35,8 +35,12 @@ public final class DeadLetterReader {
                              String source, Instant at, String position) {
     }
 
-    /** What was read; {@code complete} false when the timeout ended the read before the end of every partition. */
-    public record Listing(List<DeadLetter> entries, long total, boolean complete) {
+    /**
+     * What was read; {@code complete} false when the timeout ended the read before the end of every partition.
+     * {@code offsets} is the span of offsets the topic holds: an upper bound of its records (transaction markers
+     * take offsets too).
+     */
+    public record Listing(List<DeadLetter> entries, long offsets, boolean complete) {
         public Listing {
             entries = List.copyOf(entries);
         }

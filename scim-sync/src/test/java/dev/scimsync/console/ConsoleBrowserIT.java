@@ -183,6 +183,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("verify-start")).click();
         wait(d -> text("#verify-status").contains("in sync"));
         assertThat(text("#verify-report")).contains("members");
+        browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("verify")));
         ConsoleBrowser.screenshot(browser, "manage-scim-verify");
 
         browser.get(base + "/organizations/" + org + "/groups");
