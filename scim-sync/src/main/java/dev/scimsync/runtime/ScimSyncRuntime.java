@@ -330,6 +330,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     public void printBanner(PrintStream out) {
         out.println();
         out.println("scim-sync is running");
+        out.println("  console       " + adminServer.url() + "/   (sign in with the admin token)");
         out.println("  admin API     " + adminServer.url() + "   (GET /api/organizations, /metrics, /health/ready)");
         // the token is shown once, when it is generated; after that it is read from the file by the clients
         out.println("  admin token   " + (tokenGenerated ? adminToken.reveal() + "   (generated, stored in "
