@@ -144,7 +144,7 @@ final class ConsolePages {
         body.append("<section class=\"card\" id=\"sync-now\" data-org=\"").append(esc(id)).append("\">")
                 .append("<h2>Sync now</h2><p>A full rescan of the organization's directory in WorkOS. Preview it "
                         + "first (a dry run: nothing changes), then run it.</p>")
-                .append(syncFlow(null))
+                .append(heldOnArrival(syncFlow(null), s))
                 .append("</section></div>");
         body.append("<section class=\"card\" id=\"verify\" data-org=\"").append(esc(id)).append("\">")
                 .append("<h2>Verify</h2><p>Compares the database with the directory in WorkOS (read-only).</p>")
@@ -181,6 +181,24 @@ final class ConsolePages {
                 .append("<button type=\"button\" class=\"force danger\">Remove anyway</button></div>")
                 .append("<div class=\"preview-list\"></div></div>");
         return html.toString();
+    }
+
+    /**
+     * The flow with the organization's last resync shown as held (why, and "Remove anyway" for its scope) when it
+     * is: an admin who arrives after a held resync — started here, by the CLI or by the API — can act on it.
+     */
+    static String heldOnArrival(String flow, Map<String, Object> status) {
+        if (!"held".equals(status.get("last_resync_state"))
+                || !(status.get("last_resync_sweep") instanceof Map<?, ?> sweep)) {
+            return flow;
+        }
+        String scope = sweep.get("scope") == null ? "both" : String.valueOf(sweep.get("scope"));
+        return flow.replaceFirst("<div class=\"sync-flow\"", "<div class=\"sync-flow\" data-held-scope=\""
+                        + esc(scope) + "\"")
+                .replace("<div class=\"held\" hidden><p class=\"message warn held-note\"></p>",
+                        "<div class=\"held\"><p class=\"message warn held-note\">" + esc("The last " + scope
+                                + " sync (" + status.get("last_resync_id") + ") was held: " + sweep.get("note"))
+                                + "</p>");
     }
 
     static String runsTable(List<DirectoryQueries.SyncRun> runs) {

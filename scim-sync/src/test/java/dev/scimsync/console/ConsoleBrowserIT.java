@@ -155,6 +155,10 @@ class ConsoleBrowserIT {
         assertThat(text("#sync-now .held-note")).contains("held");
         ConsoleBrowser.screenshot(browser, "manage-scim-held");
         assertThat(TestPipeline.rows(schema, "SELECT id FROM members WHERE removed_at IS NULL")).hasSize(20);
+        // an admin arriving later sees the held sync too, and can still remove anyway
+        browser.navigate().refresh();
+        assertThat(text("#sync-now .held-note")).contains("members sync").contains("was held");
+        assertThat(text("#health")).contains("resync held");
 
         browser.findElement(By.cssSelector("#sync-now button.force")).click();
         wait(d -> text("#sync-now .flow-message").contains("Sync completed"));

@@ -209,7 +209,8 @@
     });
 
     async function run(force) {
-      const s = force ? (previewedScope || scope()) : previewedScope;
+      // "Remove anyway" repeats the held sync's scope: the one run here, or the one held when the page was built
+      const s = force ? (previewedScope || flow.dataset.heldScope || scope()) : previewedScope;
       busy(true);
       held.hidden = true;
       say(message, 'info', (force ? 'Removing anyway' : 'Running the ' + s + ' sync') + '…');
@@ -225,6 +226,7 @@
         }
         flow.querySelector('.preview-list').replaceChildren();
         previewedScope = row.state === 'held' ? s : null;
+        delete flow.dataset.heldScope;
         await refreshRuns(org);
       } catch (e) {
         say(message, 'error', 'The sync could not start: ' + e.message);
