@@ -61,11 +61,13 @@ final class DirectoryRoutes {
             } else if ((m = GROUPS.matcher(path)).matches()) {
                 AdminApi.allow(exchange, "GET");
                 exchange.query(List.of());
-                exchange.respond(200, Map.of("groups", database().groups(known(m.group(1)))));
+                String organizationId = known(m.group(1));
+                exchange.respond(200, Map.of("groups", database().groups(organizationId)));
             } else if ((m = SYNC_RUNS.matcher(path)).matches()) {
                 AdminApi.allow(exchange, "GET");
                 int limit = number(exchange.query(List.of("limit")), "limit", 20, 1, 200);
-                exchange.respond(200, Map.of("sync_runs", database().syncRuns(known(m.group(1)), limit)));
+                String organizationId = known(m.group(1));
+                exchange.respond(200, Map.of("sync_runs", database().syncRuns(organizationId, limit)));
             } else if ((m = ACTIVITY.matcher(path)).matches()) {
                 AdminApi.allow(exchange, "GET");
                 exchange.query(List.of());

@@ -178,7 +178,7 @@ class ConsoleTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static final class OneOrganization implements StatusSource {
+    static final class OneOrganization implements StatusSource {
         @Override
         public List<Map<String, Object>> organizations() {
             return List.of(status("org_1").orElseThrow());
