@@ -136,7 +136,7 @@ final class ConsolePages {
                 .append("<dt>Last event</dt><dd>").append(esc(time(last))).append(" <span class=\"sub\">")
                 .append(esc(age(last, now))).append("</span></dd>")
                 .append("<dt>Lag</dt><dd>").append(esc(seconds((Double) s.get("lag_seconds")))).append("</dd>")
-                .append("<dt>Members / groups / memberships</dt><dd>").append(esc(s.get("members"))).append(" / ")
+                .append("<dt>Members / groups / memberships</dt><dd id=\"counts\">").append(esc(s.get("members"))).append(" / ")
                 .append(esc(s.get("groups"))).append(" / ").append(esc(s.get("memberships"))).append("</dd></dl>")
                 .append("<h3>Directory changes per minute, last hour</h3>")
                 .append(ConsoleChart.bars(perMinute, changesInHour))

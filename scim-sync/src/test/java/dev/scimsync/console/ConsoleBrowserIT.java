@@ -164,6 +164,7 @@ class ConsoleBrowserIT {
         wait(d -> text("#sync-now .flow-message").contains("Sync completed"));
         assertThat(browser.findElement(By.cssSelector("#sync-now progress")).getAttribute("value")).isEqualTo("100");
         assertThat(text("#sync-now .progress .eta")).isEqualTo("done");
+        wait(d -> text("#counts").startsWith("15 / 4 /"));
         ConsoleBrowser.screenshot(browser, "manage-scim-completed");
 
         // the removed members are gone from the members page, and listed as removed on request

@@ -135,6 +135,14 @@
     return what + (row.note ? ' — ' + row.note : '');
   }
 
+  // the counts the automatic-sync card shows, after a sync changed them
+  async function refreshCounts(org) {
+    const counts = document.getElementById('counts');
+    if (!counts) return;
+    const s = await api('GET', 'organizations/' + org + '/status');
+    counts.textContent = s.members + ' / ' + s.groups + ' / ' + s.memberships;
+  }
+
   async function refreshRuns(org) {
     const table = document.getElementById('sync-runs') || document.getElementById('sync-runs-empty');
     if (!table) return;
@@ -228,6 +236,7 @@
         previewedScope = row.state === 'held' ? s : null;
         delete flow.dataset.heldScope;
         await refreshRuns(org);
+        await refreshCounts(org);
       } catch (e) {
         say(message, 'error', 'The sync could not start: ' + e.message);
       } finally {
