@@ -129,7 +129,7 @@ final class ConsolePages {
         Instant last = (Instant) s.get("last_event_created_at");
         StringBuilder body = new StringBuilder();
         body.append("<h1>Manage SCIM <span class=\"sub\">").append(esc(s.get("name") == null ? id : s.get("name")))
-                .append("</span></h1><div class=\"grid\"><section class=\"card\" id=\"automatic\">")
+                .append("</span></h1><div class=\"grid\"><section class=\"card\" id=\"automatic\" data-refresh>")
                 .append("<h2>Automatic sync</h2><dl>")
                 .append("<dt>Health</dt><dd id=\"health\">").append(health.badge()).append("</dd>")
                 .append("<dt>Provisioning mode</dt><dd>").append(esc(s.get("provisioning_mode"))).append("</dd>")
@@ -151,7 +151,8 @@ final class ConsolePages {
                 .append("<button type=\"button\" id=\"verify-start\">Verify</button>")
                 .append("<div id=\"verify-status\" aria-live=\"polite\"></div><div id=\"verify-report\"></div>")
                 .append("</section>");
-        body.append("<section class=\"card\"><h2>Sync runs</h2>").append(runsTable(runs)).append("</section>");
+        body.append("<section class=\"card\" id=\"sync-runs-card\" data-refresh><h2>Sync runs</h2>")
+                .append(runsTable(runs)).append("</section>");
         return ConsoleLayout.page("Manage SCIM", csrf, "manage", id, body.toString());
     }
 
@@ -224,7 +225,7 @@ final class ConsolePages {
                 .append("<section class=\"card\" id=\"check-updates\" data-org=\"").append(esc(organizationId))
                 .append("\"><h2>Check for updates</h2><p>Rescans the groups and their memberships in WorkOS.</p>")
                 .append(syncFlow("groups").replace("Run sync", "Check for updates"))
-                .append("</section><section class=\"card\">");
+                .append("</section><section class=\"card\" id=\"group-list\" data-refresh>");
         if (groups.isEmpty()) {
             body.append("<p class=\"sub\">No groups.</p>");
         } else {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -164,7 +165,8 @@ class ConsoleBrowserIT {
         wait(d -> text("#sync-now .flow-message").contains("Sync completed"));
         assertThat(browser.findElement(By.cssSelector("#sync-now progress")).getAttribute("value")).isEqualTo("100");
         assertThat(text("#sync-now .progress .eta")).isEqualTo("done");
-        wait(d -> text("#counts").startsWith("15 / 4 /"));
+        wait(d -> text("#counts").startsWith("15 / 4 /") && text("#health").contains("in sync"));
+        assertThat(text("#sync-runs")).contains("completed").contains("held").contains("dry run");
         ConsoleBrowser.screenshot(browser, "manage-scim-completed");
 
         // the removed members are gone from the members page, and listed as removed on request
@@ -235,7 +237,9 @@ class ConsoleBrowserIT {
     /** Waits for {@code condition}; on a timeout the page's text says where the console stood. */
     private <T> T wait(Function<? super WebDriver, T> condition) {
         try {
-            return new WebDriverWait(browser, WAIT, Duration.ofMillis(100)).until(condition);
+            // the page swaps refreshed parts in: an element read while it is replaced is simply read again
+            return new WebDriverWait(browser, WAIT, Duration.ofMillis(100))
+                    .ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             throw new AssertionError("the console did not get there within " + WAIT + "; " + browser.getCurrentUrl()
                     + " shows:\n" + text("main"), e);

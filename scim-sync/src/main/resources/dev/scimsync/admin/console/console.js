@@ -135,30 +135,16 @@
     return what + (row.note ? ' — ' + row.note : '');
   }
 
-  // the counts the automatic-sync card shows, after a sync changed them
-  async function refreshCounts(org) {
-    const counts = document.getElementById('counts');
-    if (!counts) return;
-    const s = await api('GET', 'organizations/' + org + '/status');
-    counts.textContent = s.members + ' / ' + s.groups + ' / ' + s.memberships;
-  }
-
-  async function refreshRuns(org) {
-    const table = document.getElementById('sync-runs') || document.getElementById('sync-runs-empty');
-    if (!table) return;
-    const runs = (await api('GET', 'organizations/' + org + '/sync_runs?limit=20')).sync_runs || [];
-    const body = runs.map(r => el('tr', {},
-      el('td', {}, new Date(r.started_at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
-      el('td', {}, r.kind, r.dry_run ? ' ' : '', r.dry_run ? el('span', { class: 'badge info' }, 'dry run') : ''),
-      el('td', {}, r.scope || '—'),
-      el('td', {}, el('span', { class: 'badge ' + ({ completed: 'ok', failed: 'bad' }[r.state] || 'warn') }, r.state)),
-      el('td', { class: 'num' }, r.removed != null ? r.removed : '—'),
-      el('td', { class: 'note' }, r.note || '')));
-    const fresh = el('table', { id: 'sync-runs' },
-      el('thead', {}, el('tr', {}, ...['Started', 'Kind', 'Scope', 'State', 'Removed', 'Note']
-        .map(h => el('th', h === 'Removed' ? { class: 'num' } : {}, h)))),
-      el('tbody', {}, ...body));
-    table.replaceWith(fresh);
+  // After an action: the page's server-rendered parts (marked data-refresh: health, counts, chart, runs, groups)
+  // fetched again and swapped in, so the page shows the outcome without a reload and without a second renderer.
+  async function refreshFromServer() {
+    const response = await fetch(location.href, { credentials: 'same-origin' });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+    document.querySelectorAll('[data-refresh]').forEach(part => {
+      const replacement = fresh.getElementById(part.id);
+      if (replacement) part.replaceWith(document.importNode(replacement, true));
+    });
   }
 
   function setupSyncFlow(flow) {
@@ -169,6 +155,10 @@
     const held = flow.querySelector('.held');
     const forceButton = flow.querySelector('button.force');
     let previewedScope = null;
+    if (flow.dataset.heldScope) {
+      const held = flow.querySelector('input[name="scope"][value="' + flow.dataset.heldScope + '"]');
+      if (held) held.checked = true;
+    }
 
     function scope() {
       if (flow.dataset.scope) return flow.dataset.scope;
@@ -208,7 +198,7 @@
         say(message, row.state === 'failed' ? 'error' : 'info', outcomeText(row)
           + (row.state === 'failed' ? '' : '. Press “' + runButton.textContent + '” to apply.'));
         if (row.state !== 'failed') previewedScope = s;
-        await refreshRuns(org);
+        await refreshFromServer();
       } catch (e) {
         say(message, 'error', 'The preview could not start: ' + e.message);
       } finally {
@@ -235,8 +225,7 @@
         flow.querySelector('.preview-list').replaceChildren();
         previewedScope = row.state === 'held' ? s : null;
         delete flow.dataset.heldScope;
-        await refreshRuns(org);
-        await refreshCounts(org);
+        await refreshFromServer();
       } catch (e) {
         say(message, 'error', 'The sync could not start: ' + e.message);
       } finally {
