@@ -45,36 +45,49 @@ final class AdminApi {
     private final Verifier verifier;
     private final ResyncService resyncs;
     private final ReplayService replays;
+    private final DirectoryRoutes directory;
 
-    AdminApi(AdminToken token, StatusSource status, Verifier verifier, ResyncService resyncs, ReplayService replays) {
+    AdminApi(AdminToken token, StatusSource status, AdminServices services) {
         this.token = token;
         this.status = status;
-        this.verifier = verifier;
-        this.resyncs = resyncs;
-        this.replays = replays;
+        this.verifier = services.verifier();
+        this.resyncs = services.resyncs();
+        this.replays = services.replays();
+        this.directory = new DirectoryRoutes(status, services.directory(), services.previews(), services.deadLetters());
     }
 
+    /** A request with the bearer token in its {@code Authorization} header. */
     void handle(ApiExchange exchange) {
+        if (!token.accepts(exchange.header("Authorization"))) {
+            exchange.header("WWW-Authenticate", "Bearer");
+            new ApiException(401, "missing or wrong bearer token (SCIM_SYNC_ADMIN_TOKEN)").respond(exchange);
+            return;
+        }
+        handleAuthenticated(exchange, exchange.path());
+    }
+
+    /**
+     * A request whose sender was authenticated otherwise (the console's session, which also checked its CSRF
+     * token), for the API path {@code path}: the console's actions go through the same routes as the API's.
+     */
+    void handleAuthenticated(ApiExchange exchange, String path) {
         try {
-            route(exchange);
+            route(exchange, path);
         } catch (ApiException e) {
             e.respond(exchange);
         } catch (UnsupportedOperationException e) {
             exchange.respond(501, new ApiResponses.Error(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("admin API {} failed: {}", exchange.path(), Redact.emailsIn(e.toString()));
+            LOG.warn("admin API {} failed: {}", path, Redact.emailsIn(e.toString()));
             exchange.respond(500, new ApiResponses.Error("internal error"));
         }
     }
 
-    private void route(ApiExchange exchange) {
-        String path = exchange.path();
-        if (!token.accepts(exchange.header("Authorization"))) {
-            exchange.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, "missing or wrong bearer token (SCIM_SYNC_ADMIN_TOKEN)");
-        }
+    private void route(ApiExchange exchange, String path) {
         Matcher m;
-        if (path.equals("/api/organizations")) {
+        if (directory.route(exchange, path)) {
+            return;
+        } else if (path.equals("/api/organizations")) {
             allow(exchange, "GET");
             exchange.respond(200, status.organizations());
         } else if ((m = ORG_STATUS.matcher(path)).matches()) {
@@ -206,11 +219,11 @@ final class AdminApi {
         throw new ApiException(400, name + " must be true or false, not '" + value + "'");
     }
 
-    private static void allow(ApiExchange exchange, String method) {
+    static void allow(ApiExchange exchange, String method) {
         allow(exchange, List.of(method));
     }
 
-    private static void allow(ApiExchange exchange, List<String> methods) {
+    static void allow(ApiExchange exchange, List<String> methods) {
         if (!methods.contains(exchange.method())) {
             exchange.header("Allow", String.join(", ", methods));
             throw new ApiException(405, "method not allowed");

@@ -1,5 +1,6 @@
 package dev.scimsync.admin;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,7 +25,8 @@ import dev.scimsync.verify.Verifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The admin HTTP server (Jetty): {@code /api/…} behind the bearer token; {@code /metrics} (Prometheus) and
+ * The admin HTTP server (Jetty): {@code /api/…} behind the bearer token; the console's pages ({@link Console}) behind
+ * a session signed in with the same token; {@code /metrics} (Prometheus) and
  * {@code /health/live}, {@code /health/ready} open, as probes and scrapers expect.
  *
  * <p>No client can stall it: Jetty reads requests without holding a thread until one is complete, and closes
@@ -43,12 +45,14 @@ public final class AdminServer implements AutoCloseable {
     private final ThreadPoolExecutor apiThreads;
     private final Readiness readiness;
     private final AdminApi api;
+    private final Console console;
     private final PrometheusMeterRegistry metrics;
 
-    private AdminServer(String host, int port, AdminLimits limits, AdminApi api, Readiness readiness,
+    private AdminServer(String host, int port, AdminLimits limits, AdminApi api, Console console, Readiness readiness,
                         PrometheusMeterRegistry metrics) {
         this.host = host;
         this.api = api;
+        this.console = console;
         this.readiness = readiness;
         this.metrics = metrics;
         this.apiThreads = new ThreadPoolExecutor(limits.apiThreads(), limits.apiThreads(), 60, TimeUnit.SECONDS,
@@ -104,9 +108,9 @@ public final class AdminServer implements AutoCloseable {
                                     AdminServices services, PrometheusMeterRegistry metrics, AdminLimits limits) {
         Readiness readiness = new Readiness(status.readinessChecks(), limits.readinessInterval(),
                 limits.checkTimeout());
-        AdminServer admin = new AdminServer(host, port, limits, new AdminApi(token, status, services.verifier(),
-                services.resyncs(), services.replays()),
-                readiness, metrics);
+        AdminApi api = new AdminApi(token, status, services);
+        AdminServer admin = new AdminServer(host, port, limits, api,
+                new Console(token, status, services, api, Clock.systemUTC()), readiness, metrics);
         try {
             admin.server.start();
         } catch (Exception e) {
@@ -134,15 +138,27 @@ public final class AdminServer implements AutoCloseable {
             case "/metrics" -> probe(exchange, () -> exchange.respond(200, metrics.scrape(),
                     "text/plain; version=0.0.4; charset=utf-8"));
             default -> {
-                if (!path.startsWith("/api/")) {
+                boolean console = Console.owns(path);
+                if (!console && !path.startsWith("/api/")) {
                     exchange.respond(404, new ApiResponses.Error("not found"));
                     return;
                 }
                 try {
-                    apiThreads.execute(() -> api.handle(exchange));
+                    apiThreads.execute(() -> {
+                        if (console) {
+                            this.console.handle(exchange);
+                        } else {
+                            api.handle(exchange);
+                        }
+                    });
                 } catch (RejectedExecutionException e) {
                     exchange.header("Retry-After", "1");
-                    exchange.respond(503, new ApiResponses.Error("the admin API is busy; try again"));
+                    if (console && !path.startsWith("/console/api/")) {
+                        exchange.respond(503, "scim-sync is busy; reload the page in a moment.",
+                                "text/plain; charset=utf-8");
+                    } else {
+                        exchange.respond(503, new ApiResponses.Error("the admin API is busy; try again"));
+                    }
                 }
             }
         }

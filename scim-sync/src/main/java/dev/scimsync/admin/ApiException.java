@@ -18,6 +18,10 @@ final class ApiException extends RuntimeException {
         this.body = body;
     }
 
+    int status() {
+        return status;
+    }
+
     void respond(ApiExchange exchange) {
         if (retryAfterSeconds != null) {
             exchange.header("Retry-After", Integer.toString(retryAfterSeconds));

@@ -22,6 +22,7 @@ import dev.scimsync.core.serde.Json;
 final class ApiExchange {
 
     private static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_FORM = 8 * 1024;
 
     private final Request request;
     private final Response response;
@@ -104,6 +105,62 @@ final class ApiExchange {
 
     void header(String name, String value) {
         response.getHeaders().put(name, value);
+    }
+
+    /** Adds a header, keeping others of the same name (Set-Cookie). */
+    void addHeader(String name, String value) {
+        response.getHeaders().add(name, value);
+    }
+
+    /** The value of the request's cookie {@code name}, or null. */
+    String cookie(String name) {
+        List<org.eclipse.jetty.http.HttpCookie> cookies = Request.getCookies(request);
+        if (cookies == null) {
+            return null;
+        }
+        String value = null;
+        for (org.eclipse.jetty.http.HttpCookie cookie : cookies) {
+            if (cookie.getName().equals(name)) {
+                value = cookie.getValue();
+            }
+        }
+        return value;
+    }
+
+    /**
+     * The request's {@code application/x-www-form-urlencoded} body (small forms only: at most 8 KiB), each name
+     * once; a repeated name is a 400.
+     */
+    Map<String, String> formBody() {
+        String text;
+        try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_FORM + 1);
+            if (bytes.length > MAX_FORM) {
+                throw new ApiException(413, "the form is larger than 8 KiB");
+            }
+            text = new String(bytes, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "cannot read the form");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (form.put(name, value) != null) {
+                throw new ApiException(400, "form field '" + name + "' given twice");
+            }
+        }
+        return form;
+    }
+
+    /** 303 See Other to {@code location} (after a form's POST, so reloading does not post again). */
+    void redirect(String location) {
+        header("Location", location);
+        respond(303, "", "text/plain; charset=utf-8");
     }
 
     void respond(int status, Object body) {

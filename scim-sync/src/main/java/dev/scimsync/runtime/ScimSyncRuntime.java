@@ -29,6 +29,7 @@ import com.workos.WorkOS;
 import dev.scimsync.admin.AdminLimits;
 import dev.scimsync.admin.AdminServer;
 import dev.scimsync.admin.AdminServices;
+import dev.scimsync.deadletters.DeadLetterReader;
 import dev.scimsync.admin.AdminToken;
 import dev.scimsync.admin.StatusSource;
 import dev.scimsync.cli.InfrastructureException;
@@ -57,10 +58,13 @@ import dev.scimsync.writer.WriterConfig;
 import dev.scimsync.replay.ReplayService;
 import dev.scimsync.resync.ResyncService;
 import dev.scimsync.resync.ResyncSettings;
+import dev.scimsync.verify.OrganizationDatabase;
+import dev.scimsync.verify.ResyncPreviews;
 import dev.scimsync.verify.Verifier;
 import dev.scimsync.verify.VerifySettings;
 import dev.scimsync.workos.DirectoryLookup;
 import dev.scimsync.workos.WorkosDirectoryLookup;
+import dev.scimsync.writer.query.DirectoryQueries;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.replay.ShadowSwitch;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -102,6 +106,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private Verifier verifier;
     private ResyncService resyncs;
     private ReplayService replays;
+    private ResyncPreviews previews;
     private Path dataDir;
     /** Static group membership of this instance's consumers; null where the data directory is not locked. */
     private String instanceId;
@@ -227,6 +232,9 @@ public final class ScimSyncRuntime implements AutoCloseable {
                 verifier = new Verifier(scanner, lookup, new OrganizationQueries(database.dataSource()),
                         Clock.systemUTC(), verifyTimeout, verifySettle, registry);
                 started.add(verifier);
+                previews = new ResyncPreviews(scanner, OrganizationDatabase.of(
+                        new OrganizationQueries(database.dataSource())), Clock.systemUTC());
+                started.add(previews);
             }
         }
         if (status == null) {
@@ -240,7 +248,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
         tokenGenerated = tokenStored && !hadStoredToken;
         try {
             adminServer = AdminServer.start(httpHost, httpPort, adminToken, status,
-                    new AdminServices(verifier, resyncs, replays), registry, AdminLimits.DEFAULT);
+                    new AdminServices(verifier, resyncs, replays,
+                            database == null ? null : new DirectoryQueries(database.dataSource()), previews,
+                            new DeadLetterReader(infrastructure.kafkaBootstrap(), new Topics(topicPrefix).dlq().name(),
+                                    Duration.ofSeconds(3))),
+                    registry, AdminLimits.DEFAULT);
         } catch (IllegalStateException e) {
             // the port was free a moment ago (requireFreePort): taken since; the message names the variables
             throw new InfrastructureException(e.getMessage(), e);
@@ -318,6 +330,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     public void printBanner(PrintStream out) {
         out.println();
         out.println("scim-sync is running");
+        out.println("  console       " + adminServer.url() + "/   (sign in with the admin token)");
         out.println("  admin API     " + adminServer.url() + "   (GET /api/organizations, /metrics, /health/ready)");
         // the token is shown once, when it is generated; after that it is read from the file by the clients
         out.println("  admin token   " + (tokenGenerated ? adminToken.reveal() + "   (generated, stored in "
