@@ -83,6 +83,7 @@ public final class EventsPoller implements AutoCloseable {
     });
     private int stalledRounds;
     private int failedPublishes;
+    private volatile String groupInstanceId;
 
     public EventsPoller(PollerConfig config, EventsApi api, PollerMetrics metrics, Clock clock) {
         this.config = config;
@@ -92,6 +93,16 @@ public final class EventsPoller implements AutoCloseable {
         this.retry = new WorkosRetry(config.maxBackoff(), config.maxRetryAfter(), metrics);
         this.keyer = new EventKeyer(api, retry);
         this.thread = new Thread(this::run, "scim-sync-poller");
+    }
+
+    /**
+     * Makes this instance a static member of the leader group under {@code id} (call before {@link #start()}): after a
+     * crash, the same instance restarted (the same data directory) leads again at once. Two live instances must never
+     * share an id: the later one fences the earlier.
+     */
+    public EventsPoller withGroupInstanceId(String id) {
+        this.groupInstanceId = id;
+        return this;
     }
 
     /**
@@ -135,7 +146,7 @@ public final class EventsPoller implements AutoCloseable {
 
     private void run() {
         try (LeaderLock lock = new LeaderLock(config.bootstrapServers(), config.transactionalId() + "-leader",
-                config.topics().cursor().name())) {
+                config.topics().cursor().name(), groupInstanceId)) {
             this.lock = lock;
             while (running) {
                 state = State.STANDBY;

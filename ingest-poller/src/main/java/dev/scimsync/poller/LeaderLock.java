@@ -2,9 +2,11 @@ package dev.scimsync.poller;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -25,18 +27,26 @@ final class LeaderLock implements AutoCloseable {
     private final TopicPartition lockPartition;
     private volatile boolean leader;
 
-    LeaderLock(String bootstrapServers, String groupId, String topic) {
+    /**
+     * @param groupInstanceId static membership: an instance restarted after a crash with the same id (kept in its
+     *                        data directory) takes the lock back at once instead of waiting for its old session to
+     *                        expire; null = dynamic member
+     */
+    LeaderLock(String bootstrapServers, String groupId, String topic, String groupInstanceId) {
         // partition 0 is the lock, even if someone created the cursor topic with more partitions
         this.lockPartition = new TopicPartition(topic, 0);
-        this.consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000));
+        if (groupInstanceId != null) {
+            config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -74,8 +84,10 @@ final class LeaderLock implements AutoCloseable {
         consumer.wakeup();
     }
 
+    /** Leaves the group, static member or not: a standby takes the lock at once, not after the session timeout. */
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(5)));
     }
 }

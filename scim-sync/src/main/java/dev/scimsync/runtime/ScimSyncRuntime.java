@@ -212,7 +212,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
             PollerMetrics pollerMetrics = new PollerMetrics(registry, Clock.systemUTC());
             WorkOS workos = WorkosClients.create(effective.workosApiKey(), effective.workosBaseUrl(),
                     effective.requestTimeout());
-            poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC()).start();
+            poller = new EventsPoller(effective, new SdkEventsApi(workos), pollerMetrics, Clock.systemUTC())
+                    .withGroupInstanceId(instanceId == null ? null : instanceId + "-poller").start();
             started.add(poller);
             checks.put("poller", poller::ready);
             SdkDirectoryApi directoryApi = new SdkDirectoryApi(workos);

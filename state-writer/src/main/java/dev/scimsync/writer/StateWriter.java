@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -180,6 +181,10 @@ public final class StateWriter implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /** A static member too leaves the group when it stops: its partitions move at once, not after its session. */
+    private static final CloseOptions LEAVE_GROUP = CloseOptions.groupMembershipOperation(
+            CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+
     /** Writes what was already polled, then stops and closes the clients. */
     @Override
     public void close() {
@@ -196,7 +201,7 @@ public final class StateWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else {
-            consumer.close();
+            consumer.close(LEAVE_GROUP);
         }
         dlqProducer.close(Duration.ofSeconds(10));
     }
@@ -236,7 +241,7 @@ public final class StateWriter implements AutoCloseable {
             }
         } finally {
             try {
-                consumer.close();
+                consumer.close(LEAVE_GROUP);
             } catch (RuntimeException e) {
                 LOG.warn("closing the consumer failed: {}", e.toString());
             }

@@ -18,7 +18,7 @@ class WriterConfigTest {
 
         assertThat(reader.problems()).isEmpty();
         assertThat(config.batchSize()).isEqualTo(500);
-        assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.groupId()).isEqualTo("scim-sync-state-writer");
         assertThat(config.topics().members().name()).isEqualTo("scim-sync.members");
         assertThat(config.dbUrl()).isNull();
