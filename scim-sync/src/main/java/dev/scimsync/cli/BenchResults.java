@@ -75,7 +75,7 @@ final class BenchResults {
         if (unit != null) {
             figure.put("unit", unit);
         }
-        figure.put("description", description);
+        figure.put("description", description.strip());
         figures.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, figure);
         out.printf(Locale.ROOT, "%-56s %s%n", description, shown);
         out.flush();
