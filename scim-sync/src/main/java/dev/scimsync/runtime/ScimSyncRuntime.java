@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -174,6 +176,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
 
         // 4. stages, downstream first
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        CompletableFuture<Void> processorStarting = null;
         checks.put("kafka", this::kafkaAnswers);
         StatusSource status = null;
         WriterConfig writerEffective = null;
@@ -196,8 +199,15 @@ public final class ScimSyncRuntime implements AutoCloseable {
             ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap())
                     .withGroupInstanceId(instanceId == null ? null : instanceId + "-processor");
             processor = new StreamProcessor(effective, registry);
-            processor.start();
             started.add(processor);
+            // Kafka Streams opens the stores of its tasks inside start() (~2 s after a restart): the poller starts
+            // meanwhile, so the first events are on their way when the processor is
+            StreamProcessor starting = processor;
+            processorStarting = CompletableFuture.runAsync(starting::start, r -> {
+                Thread thread = new Thread(r, "scim-sync-processor-start");
+                thread.setDaemon(true);
+                thread.start();
+            });
             checks.put("processor", () -> processor.state() == KafkaStreams.State.RUNNING);
             if (writerEffective != null) {
                 // replays rebuild from the events topic with the processor's rules into the writer's database
@@ -236,6 +246,13 @@ public final class ScimSyncRuntime implements AutoCloseable {
                 previews = new ResyncPreviews(scanner, OrganizationDatabase.of(
                         new OrganizationQueries(database.dataSource())), Clock.systemUTC());
                 started.add(previews);
+            }
+        }
+        if (processorStarting != null) {
+            try {
+                processorStarting.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
         if (status == null) {
