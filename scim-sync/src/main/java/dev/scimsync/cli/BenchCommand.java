@@ -207,6 +207,11 @@ final class BenchCommand implements Callable<Integer> {
                         + " rows", copy);
                 results.ratio(kind, "pipeline_over_copy", "pipeline / COPY", pipeline / copy);
                 results.ratio(kind, "pipeline_over_workos_floor", "pipeline / WorkOS floor", pipeline / floor);
+                long rss = residentMemoryBytes();
+                if (rss > 0) {
+                    results.rate(kind, "rss_mib", "resident memory (MiB): stages, emulator, broker",
+                            rss / (1024.0 * 1024), "MiB");
+                }
                 if (verify) {
                     verify(runtime, directory.organizationId(), results);
                 }
@@ -404,6 +409,20 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** VmRSS of this process from /proc (Linux), or -1 where there is none. */
+    private static long residentMemoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 
     private static double seconds(long sinceNanos) {
