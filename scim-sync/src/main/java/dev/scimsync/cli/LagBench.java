@@ -81,13 +81,15 @@ final class LagBench {
         }
         HistogramSnapshot after = lag.takeSnapshot();
         long applied = after.count() - before.count();
+        long wrong = usersNotAtTheirLastChange(made);
 
         String kind = "lag-" + rate;
         results.rate(kind, "rate_asked", "lag at " + rate + " SCIM changes/s for " + duration.toSeconds()
                 + " s: changes/s asked", rate, "changes/s");
         results.rate(kind, "rate_made", "  changes/s made", made / drove, "changes/s");
         results.count(kind, "changes", "  changes made", made);
-        results.count(kind, "lag_samples", "  lag samples (changes of one user in one batch count once)", applied);
+        results.count(kind, "lag_samples", "  lag samples (changes the writer recorded a lag for)", applied);
+        results.count(kind, "users_not_at_last_change", "  users whose row is not their last change", wrong);
         results.seconds(kind, "p50", "  sync lag p50 (at most)", percentile(before, after, 0.50));
         results.seconds(kind, "p90", "  sync lag p90 (at most)", percentile(before, after, 0.90));
         results.seconds(kind, "p99", "  sync lag p99 (at most)", percentile(before, after, 0.99));
@@ -134,6 +136,34 @@ final class LagBench {
             clients.shutdownNow();
         }
         return made.get();
+    }
+
+    /**
+     * Changes 0…made-1 went to user n % users, so each user's row must hold the name of its last one; the marker's
+     * user (index 0) is left out. Counts the users whose row does not.
+     */
+    private long usersNotAtTheirLastChange(long made) throws Exception {
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        for (long n = Math.max(0, made - userIds.size()); n < made; n++) {
+            int user = (int) (n % userIds.size());
+            if (user != 0) {
+                expected.put(userIds.get(user), "Lag " + n);
+            }
+        }
+        long matching = 0;
+        try (Connection c = runtime.database().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT directory_user_id, first_name FROM members WHERE organization_id = ? AND removed_at IS NULL")) {
+            s.setString(1, directory.organizationId());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String want = expected.get(rs.getString(1));
+                    if (want != null && want.equals(rs.getString(2))) {
+                        matching++;
+                    }
+                }
+            }
+        }
+        return expected.size() - matching;
     }
 
     private boolean applied(String memberId, String firstName) throws Exception {

@@ -86,6 +86,11 @@ public final class Infrastructure implements AutoCloseable {
                 try {
                     start.join();
                 } catch (CompletionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        infra.adoptStarted();
+                        infra.close();
+                        throw error;
+                    }
                     RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
                     if (failure == null) {
                         failure = cause;
@@ -173,7 +178,15 @@ public final class Infrastructure implements AutoCloseable {
             return;
         }
         try {
-            EmbeddedDatabase database = EmbeddedDatabase.start(wanted.dataDir().resolve("postgres"), 0);
+            EmbeddedDatabase database;
+            try {
+                database = EmbeddedDatabase.start(wanted.dataDir().resolve("postgres"), 0);
+            } catch (RuntimeException first) {
+                // its free port is chosen by probing while the broker binds its own at the same time: a port taken
+                // in between fails the start; once more, then the error stands
+                LOG.warn("the embedded PostgreSQL did not start ({}): trying once more", first.getMessage());
+                database = EmbeddedDatabase.start(wanted.dataDir().resolve("postgres"), 0);
+            }
             startedDatabase = database;
             dbUrl = database.jdbcUrl();
             dbUser = database.user();

@@ -104,6 +104,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private EventsPoller poller;
     private StateWriter writer;
     private StreamProcessor processor;
+    /** Kafka Streams' start(), on its own thread while the poller starts; null when there is no processor. */
+    private CompletableFuture<Void> processorStarting;
     private Database database;
     private Verifier verifier;
     private ResyncService resyncs;
@@ -116,6 +118,17 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private ScimSyncRuntime() {
     }
 
+    /** Waits for a processor start in flight, whatever its outcome. */
+    private void awaitProcessorStart() {
+        if (processorStarting != null) {
+            try {
+                processorStarting.join();
+            } catch (CompletionException e) {
+                // its failure is the start's, already on its way to the caller, or closed with the rest
+            }
+        }
+    }
+
     /** Reads the configuration from {@code reader} and starts {@code stages}. */
     public static ScimSyncRuntime start(ConfigReader reader, Set<Stage> stages) {
         ScimSyncRuntime runtime = new ScimSyncRuntime();
@@ -123,6 +136,8 @@ public final class ScimSyncRuntime implements AutoCloseable {
             runtime.startAll(reader, EnumSet.copyOf(stages));
             return runtime;
         } catch (RuntimeException e) {
+            // never close Kafka Streams while its start() still runs on the other thread
+            runtime.awaitProcessorStart();
             runtime.close();
             throw e;
         }
@@ -176,7 +191,6 @@ public final class ScimSyncRuntime implements AutoCloseable {
 
         // 4. stages, downstream first
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-        CompletableFuture<Void> processorStarting = null;
         checks.put("kafka", this::kafkaAnswers);
         StatusSource status = null;
         WriterConfig writerEffective = null;
@@ -252,6 +266,9 @@ public final class ScimSyncRuntime implements AutoCloseable {
             try {
                 processorStarting.join();
             } catch (CompletionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }

@@ -1,5 +1,7 @@
 package dev.scimsync.processor;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -48,9 +50,10 @@ public final class ProcessorTopology {
             topology.addProcessor(ONLY_ORGANIZATION, () -> new OrganizationFilter(config.onlyOrganization()), SOURCE);
             applyParent = ONLY_ORGANIZATION;
         }
+        AtomicLong lastLiveCommit = new AtomicLong();
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
                 config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), config.liveCommitInterval(),
-                metrics), applyParent);
+                lastLiveCommit, metrics), applyParent);
         for (StoreBuilder<?> store : StateStores.builders()) {
             topology.addStateStore(store, APPLY);
         }

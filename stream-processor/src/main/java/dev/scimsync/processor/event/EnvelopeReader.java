@@ -22,12 +22,15 @@ import dev.scimsync.core.serde.Timestamps;
 /**
  * The processor's reader of the events topic: the same {@link EventEnvelope} as {@code JsonSerde}'s, read field by
  * field from the parser instead of through bean deserialization, and without the {@code raw_attributes} of the event's
- * directory user or group (in {@code data}, {@code data.user}, {@code data.group}): the IdP's own payload, often the
- * largest part of an event, which nothing the processor derives reads. Building that part of the tree was about a
+ * directory user or group (in {@code data}, {@code data.user}, {@code data.group}, {@code data.previous_attributes}): the
+ * IdP's own payload, often the largest part of an event, which nothing the processor derives reads. So what
+ * {@link StoredText} refuses there (a NUL, too deep, too many values) no longer sends an event to the DLQ: none of it
+ * would be stored. A replay by this code applies such an event that an older processor dead-lettered. Building that part of the tree was about a
  * third of the envelope's parsing, itself a quarter of the stream thread.
  *
- * <p>Every record {@code JsonSerde} refuses is refused here too (a {@link SerializationException}, so the DLQ
- * deserialization handler takes it); a field of the wrong JSON type is refused rather than coerced.
+ * <p>Every envelope {@code JsonSerde} refuses is refused here too (a {@link SerializationException}, so the DLQ
+ * deserialization handler takes it); a field of the wrong JSON type, or content after the envelope, is refused rather
+ * than coerced or ignored.
  */
 public final class EnvelopeReader implements Deserializer<EventEnvelope> {
 
@@ -97,8 +100,8 @@ public final class EnvelopeReader implements Deserializer<EventEnvelope> {
     }
 
     /**
-     * A directory user, group, directory or membership pair; with {@code nested}, its {@code user} and {@code group}
-     * are read the same way (one level only: a membership's objects hold no further entities).
+     * A directory user, group, directory or membership pair; with {@code nested}, its {@code user}, {@code group} and
+     * {@code previous_attributes} are read the same way (one level only: they hold no further entities).
      */
     private static JsonNode entity(JsonParser p, boolean nested) throws IOException {
         if (!p.hasToken(JsonToken.START_OBJECT)) {
@@ -109,7 +112,8 @@ public final class EnvelopeReader implements Deserializer<EventEnvelope> {
             p.nextToken();
             if (field.equals(RAW_ATTRIBUTES)) {
                 p.skipChildren();
-            } else if (nested && (field.equals("user") || field.equals("group"))) {
+            } else if (nested && (field.equals("user") || field.equals("group")
+                    || field.equals("previous_attributes"))) {
                 node.set(field, entity(p, false));
             } else {
                 node.set(field, value(p));

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Data the organization database should not take from an untrusted upstream. Text it cannot store: PostgreSQL
  * refuses the NUL character in {@code text} and {@code jsonb}, and an unpaired UTF-16 surrogate cannot be encoded as
- * UTF-8 at all. An event holding either, anywhere in its data (names and values), is refused with the field named:
+ * UTF-8 at all. An event holding either, anywhere in its data as the processor reads it (names and values; the
+ * entities' {@code raw_attributes}, which nothing stores, are not read: {@link EnvelopeReader}), is refused with the
+ * field named:
  * stored with the character dropped it would differ from the directory without anyone knowing, and refused by the
  * writer it would fail its batch. And shapes no directory has: data nested deeper than {@link #MAX_DEPTH} levels or
  * holding more than {@link #MAX_VALUES} values (a directory user with its custom attributes has a few dozen).

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -59,7 +60,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private final Duration statusInterval;
     private final ProcessorMetrics metrics;
     private final long liveCommitMillis;
-    private long lastLiveCommit;
+    /**
+     * When a live commit was last asked for, shared by the processors (tasks) of one Kafka Streams instance: with
+     * exactly-once a commit covers every task of the thread, so the interval holds per instance, not per task.
+     */
+    private final AtomicLong lastLiveCommit;
 
     /** How recent an event's WorkOS created_at must be for the sync to count as live (commits sooner). */
     public static final Duration LIVE_WINDOW = Duration.ofSeconds(2);
@@ -83,16 +88,20 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      */
     public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
                                    Duration statusInterval, ProcessorMetrics metrics) {
-        this(dedupRetention, tombstoneRetention, purgeInterval, statusInterval, Duration.ZERO, metrics);
+        this(dedupRetention, tombstoneRetention, purgeInterval, statusInterval, Duration.ZERO, new AtomicLong(),
+                metrics);
     }
 
     /**
      * @param liveCommitInterval how often to ask for a commit while Events API events arrive within
      *                           {@link #LIVE_WINDOW} of their creation; zero = never (commits every commit interval)
+     * @param lastLiveCommit     shared by every processor of one topology (see the field)
      */
     public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
-                                   Duration statusInterval, Duration liveCommitInterval, ProcessorMetrics metrics) {
+                                   Duration statusInterval, Duration liveCommitInterval, AtomicLong lastLiveCommit,
+                                   ProcessorMetrics metrics) {
         this.liveCommitMillis = liveCommitInterval.toMillis();
+        this.lastLiveCommit = lastLiveCommit;
         this.dedupRetention = dedupRetention;
         this.tombstoneRetention = tombstoneRetention;
         this.purgeInterval = purgeInterval;
@@ -164,7 +173,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
-        maybeCommitLive(envelope);
+        maybeCommitLive(envelope, change.eventCreatedAt());
     }
 
     /**
@@ -173,15 +182,15 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * only at a commit, so this is most of the sync lag at steady rates; each commit costs a few milliseconds,
      * which a bulk load (a backlog of older events, a resync's snapshot, a replay) does not pay.
      */
-    private void maybeCommitLive(EventEnvelope envelope) {
-        if (liveCommitMillis <= 0 || envelope.source() != EventSource.EVENTS_API || envelope.createdAt() == null) {
+    private void maybeCommitLive(EventEnvelope envelope, Instant createdAt) {
+        if (liveCommitMillis <= 0 || envelope.source() != EventSource.EVENTS_API || createdAt == null) {
             return;
         }
         long now = context.currentSystemTimeMs();
-        if (now - lastLiveCommit >= liveCommitMillis
-                && now - envelope.createdAt().toEpochMilli() <= LIVE_WINDOW.toMillis()) {
+        long last = lastLiveCommit.get();
+        if (now - last >= liveCommitMillis && now - createdAt.toEpochMilli() <= LIVE_WINDOW.toMillis()
+                && lastLiveCommit.compareAndSet(last, now)) {
             context.commit();
-            lastLiveCommit = now;
         }
     }
 

@@ -52,11 +52,18 @@ class EnvelopeReaderTest {
         ((ObjectNode) envelope.data().get("custom_attributes")).putObject("raw_attributes").put("cost_center", "42");
         ((ObjectNode) envelope.event()).putObject("raw_attributes").put("kept", true);
 
-        EventEnvelope read = READER.deserialize("events", JACKSON.toBytes(envelope));
+        ObjectNode previous = ((ObjectNode) envelope.data()).putObject("previous_attributes");
+        previous.put("first_name", "Old");
+        byte[] bytes = JACKSON.toBytes(envelope);
+        previous.putObject("raw_attributes").put("displayName", "Old \u0000 name");
+        byte[] withPreviousRaw = JACKSON.toBytes(envelope);
+
+        EventEnvelope read = READER.deserialize("events", withPreviousRaw);
 
         assertThat(read.data().path("custom_attributes").path("raw_attributes").path("cost_center").asText())
                 .isEqualTo("42");
-        assertThat(read).isEqualTo(envelope);
+        assertThat(read.data().path("previous_attributes").has("raw_attributes")).isFalse();
+        assertThat(read).isEqualTo(READER.deserialize("events", bytes)).isEqualTo(JACKSON.fromBytes(bytes));
     }
 
     @Test

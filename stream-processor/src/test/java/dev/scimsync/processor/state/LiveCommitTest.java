@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateStore;
@@ -45,7 +46,7 @@ class LiveCommitTest {
             context.addStateStore(store);
         }
         processor = new DirectoryStateProcessor(Duration.ofDays(30), Duration.ofDays(30), Duration.ofHours(1),
-                Duration.ofMillis(500), Duration.ofMillis(100), ProcessorMetrics.NONE);
+                Duration.ofMillis(500), Duration.ofMillis(100), new AtomicLong(), ProcessorMetrics.NONE);
         processor.init(context);
     }
 
