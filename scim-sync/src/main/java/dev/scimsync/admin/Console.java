@@ -237,17 +237,11 @@ final class Console {
         long dlq = letters == null ? 0 : letters.entries().stream()
                 .filter(l -> organizationId.equals(l.organizationId())).count();
         Instant now = clock.instant();
-        Instant since = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(59));
-        Map<Instant, Long> changes = read(() -> database().changesPerMinute(organizationId, since));
-        List<Long> perMinute = new ArrayList<>(60);
-        long total = 0;
-        for (int i = 0; i < 60; i++) {
-            long n = changes.getOrDefault(since.plus(Duration.ofMinutes(i)), 0L);
-            perMinute.add(n);
-            total += n;
-        }
+        Instant since = DirectoryRoutes.Activity.since(now);
+        DirectoryRoutes.Activity activity = DirectoryRoutes.Activity.of(since,
+                read(() -> database().changesPerMinute(organizationId, since)));
         return ConsolePages.manage(csrf, s, ConsolePages.Health.of(s, lastVerifyInSync(organizationId), dlq),
-                perMinute, total, read(() -> database().syncRuns(organizationId, 20)), now);
+                activity.perMinute(), activity.total(), read(() -> database().syncRuns(organizationId, 20)), now);
     }
 
     private String members(ApiExchange exchange, String csrf, String organizationId) {

@@ -35,6 +35,23 @@ final class DirectoryRoutes {
 
     /** Changes per minute over the last hour, oldest minute first (60 values; minutes without one are 0). */
     record Activity(Instant since, List<Long> perMinute, long total) {
+
+        /** The first minute of the hour ending with {@code now}'s minute. */
+        static Instant since(Instant now) {
+            return now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(59));
+        }
+
+        /** The hour from {@code since} out of counts keyed by their minute. */
+        static Activity of(Instant since, Map<Instant, Long> changes) {
+            List<Long> perMinute = new ArrayList<>(60);
+            long total = 0;
+            for (int i = 0; i < 60; i++) {
+                long n = changes.getOrDefault(since.plus(Duration.ofMinutes(i)), 0L);
+                perMinute.add(n);
+                total += n;
+            }
+            return new Activity(since, perMinute, total);
+        }
     }
 
     private final StatusSource status;
@@ -107,17 +124,8 @@ final class DirectoryRoutes {
     }
 
     private Activity activity(String organizationId) throws SQLException {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        Instant since = now.minus(Duration.ofMinutes(59));
-        Map<Instant, Long> changes = database().changesPerMinute(organizationId, since);
-        List<Long> perMinute = new ArrayList<>(60);
-        long total = 0;
-        for (int i = 0; i < 60; i++) {
-            long n = changes.getOrDefault(since.plus(Duration.ofMinutes(i)), 0L);
-            perMinute.add(n);
-            total += n;
-        }
-        return new Activity(since, perMinute, total);
+        Instant since = Activity.since(clock.instant());
+        return Activity.of(since, database().changesPerMinute(organizationId, since));
     }
 
     private void preview(ApiExchange exchange, String organizationId) {

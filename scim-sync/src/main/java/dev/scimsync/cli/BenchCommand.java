@@ -60,11 +60,6 @@ import picocli.CommandLine.Spec;
                 + "benchmark never writes into a real deployment."})
 final class BenchCommand implements Callable<Integer> {
 
-    /** Settings the bench sets itself (or removes) for the pipeline it starts. */
-    private static final java.util.Set<String> BENCH_OWNED = java.util.Set.of("SCIM_SYNC_KAFKA_BOOTSTRAP",
-            "SCIM_SYNC_DB_URL", "SCIM_SYNC_DATA_DIR", "SCIM_SYNC_HTTP_PORT", "SCIM_SYNC_TOPIC_PREFIX",
-            "SCIM_SYNC_PROCESSOR_APPLICATION_ID", "SCIM_SYNC_WRITER_GROUP_ID", "SCIM_SYNC_POLLER_TRANSACTIONAL_ID");
-
     /** WorkOS's documented general limit: 6,000 requests per 60 s; an Events API page holds at most 100. */
     private static final double WORKOS_REQUESTS_PER_SECOND = 6_000 / 60.0;
     private static final int EVENTS_PER_PAGE = 100;
@@ -142,11 +137,6 @@ final class BenchCommand implements Callable<Integer> {
             if (lag) {
                 results.parameter("lag_rates", rates).parameter("lag_duration", duration.toString());
             }
-            // the operator's tuning (intervals, batch sizes…) as the run used it: not what the bench replaces
-            // (addresses, data directory, ids) and nothing that may hold a secret
-            environment.entrySet().stream().filter(e -> e.getKey().startsWith("SCIM_SYNC_")
-                    && !BENCH_OWNED.contains(e.getKey()) && !e.getKey().matches(".*(PASSWORD|TOKEN|KEY|SECRET|URL).*"))
-                    .forEach(e -> results.parameter(e.getKey(), e.getValue()));
 
             Map<String, String> env = new HashMap<>(environment);
             env.remove("SCIM_SYNC_KAFKA_BOOTSTRAP");
@@ -159,6 +149,12 @@ final class BenchCommand implements Callable<Integer> {
             env.put("SCIM_SYNC_PROCESSOR_APPLICATION_ID", run + "-processor");
             env.put("SCIM_SYNC_WRITER_GROUP_ID", run + "-writer");
             env.put("SCIM_SYNC_POLLER_TRANSACTIONAL_ID", run + "-poller");
+            // the operator's tuning (intervals, batch sizes…) as the run used it: not what the bench replaced or
+            // removed above (addresses, data directory, ids) and nothing that may hold a secret
+            environment.entrySet().stream().filter(e -> e.getKey().startsWith("SCIM_SYNC_")
+                    && e.getValue().equals(env.get(e.getKey()))
+                    && !e.getKey().matches(".*(PASSWORD|TOKEN|KEY|SECRET|URL).*"))
+                    .forEach(e -> results.parameter(e.getKey(), e.getValue()));
 
             long started = System.nanoTime();
             try (ScimSyncRuntime runtime = ScimSyncRuntime.start(ConfigReader.from(env), EnumSet.allOf(Stage.class))) {

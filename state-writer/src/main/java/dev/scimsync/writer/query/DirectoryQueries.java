@@ -107,13 +107,7 @@ public final class DirectoryQueries {
         long total = 0;
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement ps = connection.prepareStatement(MEMBERS_PAGE)) {
-                ps.setString(1, organizationId);
-                ps.setBoolean(2, includeRemoved);
-                ps.setString(3, pattern);
-                for (int i = 4; i <= 7; i++) {
-                    ps.setString(i, pattern);
-                }
-                ps.setString(8, search == null ? null : search.strip());
+                bindMemberFilter(ps, organizationId, includeRemoved, pattern, search);
                 ps.setInt(9, size);
                 ps.setLong(10, (long) from * size);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -193,17 +187,22 @@ public final class DirectoryQueries {
         return minutes;
     }
 
+    /** Parameters 1 to 8 of {@code MEMBERS_PAGE}: the organization, removed or not, the search. */
+    private static void bindMemberFilter(PreparedStatement ps, String organizationId, boolean includeRemoved,
+                                         String pattern, String search) throws SQLException {
+        ps.setString(1, organizationId);
+        ps.setBoolean(2, includeRemoved);
+        for (int i = 3; i <= 7; i++) {
+            ps.setString(i, pattern);
+        }
+        ps.setString(8, search == null ? null : search.strip());
+    }
+
     private static long count(String organizationId, boolean includeRemoved, String pattern, String search,
                               Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM (" + MEMBERS_PAGE
                 .replace("ORDER BY removed_at IS NOT NULL, lower(email), id LIMIT ? OFFSET ?", "") + ") m")) {
-            ps.setString(1, organizationId);
-            ps.setBoolean(2, includeRemoved);
-            ps.setString(3, pattern);
-            for (int i = 4; i <= 7; i++) {
-                ps.setString(i, pattern);
-            }
-            ps.setString(8, search == null ? null : search.strip());
+            bindMemberFilter(ps, organizationId, includeRemoved, pattern, search);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
