@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Member;
+import dev.scimsync.writer.db.OrganizationLocks;
 import dev.scimsync.writer.db.PostgresDialect;
 import dev.scimsync.writer.db.RecordErrors;
 import dev.scimsync.writer.db.Retry;
@@ -216,6 +217,7 @@ public final class BatchWriter {
             connection.setAutoCommit(false);
             try {
                 Set<String> organizations = organizationsOf(changes);
+                OrganizationLocks.lock(connection, organizations);
                 if (!isolated) {
                     ensureOrganizations(connection, changes);
                 }
