@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import dev.scimsync.core.log.Redact;
 import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Member;
+import dev.scimsync.writer.access.AccessRecompute;
 import dev.scimsync.writer.db.OrganizationLocks;
 import dev.scimsync.writer.db.PostgresDialect;
 import dev.scimsync.writer.db.RecordErrors;
@@ -203,6 +204,7 @@ public final class BatchWriter {
         }
         int dead = attempt.deadLetters.size();
         metrics.deadLettered(dead);
+        metrics.accessChanged(attempt.accessChanges);
         metrics.batch(size, attempt.duration);
         return new BatchResult(size, applied, unchanged, dead, attempt.ownerProtectedCount(), Map.copyOf(next),
                 attempt.duration, attempt.recordByRecord);
@@ -243,6 +245,7 @@ public final class BatchWriter {
                     multiRow.apply(connection, entities, attempt.applied, counts);
                     lanes.flushAll();
                 }
+                recomputeAccess(connection, changes, attempt);
                 if (isolated) {
                     refuseIfATableRefusesKnownGoodData(connection, changes, attempt);
                     recountCounts(connection, organizations);
@@ -266,6 +269,17 @@ public final class BatchWriter {
         }
         attempt.duration = Duration.ofNanos(System.nanoTime() - started);
         return attempt;
+    }
+
+    /** The access of every member the batch changed, in the same transaction (docs/database.md, "Access"). */
+    private void recomputeAccess(Connection connection, List<StateChange> changes, Attempt attempt) throws SQLException {
+        AccessRecompute access = new AccessRecompute();
+        for (int i = 0; i < changes.size(); i++) {
+            if (attempt.applied[i]) {
+                access.applied(changes.get(i).value());
+            }
+        }
+        attempt.accessChanges = access.run(connection);
     }
 
     private void queue(LaneBatcher lanes, StateChange change, int index, Attempt attempt) throws SQLException {
@@ -458,6 +472,7 @@ public final class BatchWriter {
         final Map<String, SQLException> firstFailure = new HashMap<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         Duration duration = Duration.ZERO;
+        int accessChanges;
 
         Attempt(int size, boolean recordByRecord) {
             this.applied = new boolean[size];

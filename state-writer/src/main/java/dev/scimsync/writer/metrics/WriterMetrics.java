@@ -28,6 +28,7 @@ public final class WriterMetrics {
     private final Timer syncLag;
     private final Map<String, Counter> rows = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Counter accessChanges;
 
     public WriterMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -50,6 +51,16 @@ public final class WriterMetrics {
                 .minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
+        this.accessChanges = Counter.builder(MetricNames.ACCESS_CHANGES)
+                .description("members whose access (role, capabilities, seat tier, spend limit) a batch changed")
+                .tag(MetricNames.TAG_STAGE, STAGE)
+                .register(registry);
+    }
+
+    public void accessChanged(int members) {
+        if (members > 0) {
+            accessChanges.increment(members);
+        }
     }
 
     public void rowsWritten(String table, String operation, int count) {

@@ -1,0 +1,133 @@
+package dev.scimsync.writer.access;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.scimsync.core.model.Group;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Membership;
+import dev.scimsync.core.model.Version;
+
+/**
+ * The members a writer batch changed, and the recompute of their access in the batch's transaction: a member is in
+ * a group with its new role from the same commit on, never a moment in between. Collects members whose own row or
+ * a membership changed, and groups removed (their members are recomputed: a removed group no longer decides
+ * anything). One statement per batch. Not thread-safe: one per batch attempt.
+ */
+public final class AccessRecompute {
+
+    /** Why a member's access is recomputed: a kind ({@code member_access_changes.cause_kind}) and an id. */
+    public record Cause(String kind, String id) {
+
+        public static final String EVENT = "event";
+        public static final String RESYNC = "resync";
+        public static final String GROUP_SYNC = "group_sync";
+        public static final String REPLAY = "replay";
+        public static final String PROVISIONING = "provisioning";
+        public static final String MANUAL = "manual";
+        public static final String BACKFILL = "backfill";
+
+        /**
+         * The cause of a change with this version: its WorkOS event, or the resync whose snapshot item (event id
+         * "", the resync id is then the organization's last one) or sweep ({@code ~resync id}) it was.
+         */
+        public static Cause of(Version version) {
+            if (version.eventId().isEmpty()) {
+                return new Cause(RESYNC, null);
+            }
+            if (version.eventId().startsWith(Version.SWEEP_PREFIX)) {
+                return new Cause(RESYNC, version.eventId().substring(Version.SWEEP_PREFIX.length()));
+            }
+            return new Cause(EVENT, version.eventId());
+        }
+    }
+
+    private final List<String[]> users = new ArrayList<>();
+    private final List<String[]> groups = new ArrayList<>();
+
+    /** Notes a change the batch applied (statuses and resync runs decide no access and are ignored). */
+    public void applied(Object value) {
+        if (value instanceof Member m) {
+            add(users, m.organizationId(), m.directoryUserId(), Cause.of(m.version()));
+        } else if (value instanceof Membership ms) {
+            add(users, ms.organizationId(), ms.directoryUserId(), Cause.of(ms.version()));
+        } else if (value instanceof Group g && g.removed()) {
+            // a removed group decides nothing any more; a renamed one changes no one's access (and a restored one
+            // has no memberships: they ended with its removal)
+            add(groups, g.organizationId(), g.directoryGroupId(), Cause.of(g.version()));
+        }
+    }
+
+    public boolean isEmpty() {
+        return users.isEmpty() && groups.isEmpty();
+    }
+
+    /** Recomputes the noted members' access; returns how many members' access changed (audit rows written). */
+    public int run(Connection connection) throws SQLException {
+        if (isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(AccessStatements.TARGET_CHANGES))) {
+            bind(connection, ps, 1, users);
+            bind(connection, ps, 5, groups);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Computes the access of every member that has none stored (cause {@code backfill}); returns how many. */
+    public static int backfill(Connection connection) throws SQLException {
+        return recompute(connection, AccessStatements.TARGET_MISSING, Cause.BACKFILL, null);
+    }
+
+    /**
+     * Recomputes the access of the given members (e.g. members added or linked by hand) with {@code cause}; returns
+     * how many members' access changed.
+     */
+    public static int members(Connection connection, List<Long> memberIds, Cause cause) throws SQLException {
+        if (memberIds.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(AccessStatements.TARGET_MEMBERS))) {
+            ps.setString(1, cause.kind());
+            ps.setString(2, cause.id());
+            ps.setArray(3, connection.createArrayOf("bigint", memberIds.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Recomputes the access of every member of the organization with {@code cause}; returns how many changed. */
+    public static int organization(Connection connection, String organizationId, Cause cause) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(AccessStatements.TARGET_ORGANIZATION))) {
+            ps.setString(1, cause.kind());
+            ps.setString(2, cause.id());
+            ps.setString(3, organizationId);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int recompute(Connection connection, String target, String kind, String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(target))) {
+            ps.setString(1, kind);
+            ps.setString(2, id);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void add(List<String[]> into, String organizationId, String id, Cause cause) {
+        into.add(new String[] {organizationId, id, cause.kind(), cause.id()});
+    }
+
+    private static void bind(Connection connection, PreparedStatement ps, int first, List<String[]> rows)
+            throws SQLException {
+        for (int column = 0; column < 4; column++) {
+            Object[] values = new Object[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                values[i] = rows.get(i)[column];
+            }
+            ps.setArray(first + column, connection.createArrayOf("text", values));
+        }
+    }
+}
