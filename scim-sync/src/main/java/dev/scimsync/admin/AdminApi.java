@@ -46,6 +46,7 @@ final class AdminApi {
     private final ResyncService resyncs;
     private final ReplayService replays;
     private final DirectoryRoutes directory;
+    private final AccessRoutes access;
 
     AdminApi(AdminToken token, StatusSource status, AdminServices services) {
         this.token = token;
@@ -54,6 +55,7 @@ final class AdminApi {
         this.resyncs = services.resyncs();
         this.replays = services.replays();
         this.directory = new DirectoryRoutes(status, services.directory(), services.previews(), services.deadLetters());
+        this.access = new AccessRoutes(services.mappings(), services.access());
     }
 
     /** A request with the bearer token in its {@code Authorization} header. */
@@ -85,7 +87,7 @@ final class AdminApi {
 
     private void route(ApiExchange exchange, String path) {
         Matcher m;
-        if (directory.route(exchange, path)) {
+        if (directory.route(exchange, path) || access.route(exchange, path)) {
             return;
         } else if (path.equals("/api/organizations")) {
             allow(exchange, "GET");
@@ -208,7 +210,7 @@ final class AdminApi {
      * A boolean parameter: absent is false, only {@code true} and {@code false} are accepted (a typo must not turn
      * a dry run into a sweep).
      */
-    private static boolean flag(Map<String, String> query, String name) {
+    static boolean flag(Map<String, String> query, String name) {
         String value = query.get(name);
         if (value == null || value.equals("false")) {
             return false;

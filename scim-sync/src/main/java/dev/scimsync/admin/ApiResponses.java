@@ -12,6 +12,10 @@ public final class ApiResponses {
     public record Error(String error) {
     }
 
+    /** 400 to a request with several problems: each one, so that all can be fixed at once. */
+    public record Invalid(String error, java.util.List<String> problems) {
+    }
+
     /** 409 to a drift check while the organization's last one runs: which one to follow instead. */
     public record VerifyConflict(String error, String verifyId) {
     }

@@ -258,7 +258,7 @@ final class Console {
             throw new ApiException(400, "The page must be a number.");
         }
         boolean removed = "true".equals(query.get("removed"));
-        DirectoryQueries.MemberPage members = read(() -> database().members(organizationId, search, removed, page,
+        DirectoryQueries.MemberPage members = read(() -> database().members(organizationId, DirectoryQueries.MemberFilter.search(search, removed), page,
                 DirectoryRoutes.DEFAULT_PAGE_SIZE));
         return ConsolePages.members(csrf, organizationId, (String) s.get("name"), members, search, removed);
     }

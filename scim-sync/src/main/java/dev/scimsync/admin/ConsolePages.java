@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.scimsync.deadletters.DeadLetterReader;
+import dev.scimsync.writer.access.MemberAccess;
 import dev.scimsync.writer.query.DirectoryQueries;
 
 /**
@@ -262,7 +263,7 @@ final class ConsolePages {
                 .append(pages).append("</p>");
         if (!page.members().isEmpty()) {
             body.append("<table id=\"members\"><thead><tr><th>Email</th><th>Name</th><th>State</th><th>Source</th>")
-                    .append("<th>Groups</th></tr></thead><tbody>");
+                    .append("<th>Role</th><th>Seat</th><th>Groups</th></tr></thead><tbody>");
             for (DirectoryQueries.MemberListing m : page.members()) {
                 String names = ((m.firstName() == null ? "" : m.firstName()) + " "
                         + (m.lastName() == null ? "" : m.lastName())).strip();
@@ -271,7 +272,8 @@ final class ConsolePages {
                         .append(m.removedAt() != null ? badge("removed " + time(m.removedAt()), "bad")
                                 : esc(m.state())).append("</td><td>").append(esc(m.source()))
                         .append("directory".equals(m.source()) ? " " + badge("SCIM-managed", "info") : "")
-                        .append("</td><td>").append(esc(String.join(", ", m.groups()))).append("</td></tr>");
+                        .append("</td>").append(access(m.access()))
+                        .append("<td>").append(esc(String.join(", ", m.groups()))).append("</td></tr>");
             }
             body.append("</tbody></table>");
         }
@@ -288,6 +290,19 @@ final class ConsolePages {
         }
         body.append("</nav>");
         return ConsoleLayout.page("Members", csrf, "members", organizationId, body.toString());
+    }
+
+    /** Role and seat cells; the title says what decided each (a group id, the default, the Primary Owner…). */
+    private static String access(MemberAccess access) {
+        if (access == null) {
+            return "<td></td><td></td>";
+        }
+        String limit = access.spendLimit() == null ? "" : " · limit " + access.spendLimit().amount() / 100 + "."
+                + String.format("%02d", access.spendLimit().amount() % 100) + " " + access.spendLimit().currency();
+        return "<td class=\"role\" title=\"decided by " + esc(access.decidedBy().role()) + "\">"
+                + esc(access.role() == null ? "—" : access.role()) + "</td><td class=\"seat\" title=\"decided by "
+                + esc(access.decidedBy().seatTier()) + "\">" + esc(access.seatTier() == null ? "no seat" : access.seatTier())
+                + esc(limit) + "</td>";
     }
 
     static String deadLetters(String csrf, DeadLetterReader.Listing listing, String unavailable) {

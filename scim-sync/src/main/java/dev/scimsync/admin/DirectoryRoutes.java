@@ -109,18 +109,22 @@ final class DirectoryRoutes {
     }
 
     private void members(ApiExchange exchange, String organizationId) throws SQLException {
-        Map<String, String> query = exchange.query(List.of("search", "page", "page_size", "removed"));
+        Map<String, String> query = exchange.query(List.of("search", "page", "page_size", "removed", "role",
+                "seat_tier", "group", "source"));
         int page = number(query, "page", 0, 0, 1_000_000);
         int size = number(query, "page_size", DEFAULT_PAGE_SIZE, 1, DirectoryQueries.MAX_PAGE_SIZE);
-        String removed = query.getOrDefault("removed", "false");
-        if (!removed.equals("true") && !removed.equals("false")) {
-            throw new ApiException(400, "removed must be true or false");
+        boolean removed = AdminApi.flag(query, "removed");
+        for (String name : List.of("search", "role", "seat_tier", "group")) {
+            if (query.containsKey(name) && query.get(name).length() > 200) {
+                throw new ApiException(400, name + " is longer than 200 characters");
+            }
         }
-        String search = query.get("search");
-        if (search != null && search.length() > 200) {
-            throw new ApiException(400, "search is longer than 200 characters");
+        String source = query.get("source");
+        if (source != null && !source.equals("directory") && !source.equals("manual")) {
+            throw new ApiException(400, "source must be directory or manual");
         }
-        exchange.respond(200, database().members(organizationId, search, removed.equals("true"), page, size));
+        exchange.respond(200, database().members(organizationId, new DirectoryQueries.MemberFilter(query.get("search"),
+                removed, query.get("role"), query.get("seat_tier"), query.get("group"), source), page, size));
     }
 
     private Activity activity(String organizationId) throws SQLException {

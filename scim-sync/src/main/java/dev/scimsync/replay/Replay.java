@@ -136,7 +136,7 @@ final class Replay implements Runnable {
                     context.clock().instant().plus(SWITCH_CATCH_UP));
             awaitWritten(shadowWriter, shadowTopics, context.clock().instant().plus(SWITCH_CATCH_UP));
             ShadowSwitch.Changes switched = new ShadowSwitch(context.database(), shadowSchema)
-                    .apply(organizationId, context.clock().instant(), context.removalLimits(), force);
+                    .apply(organizationId, context.clock().instant(), context.removalLimits(), force, id);
             livePaused = false;
             resumeLive();
             changes = switched.summary();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import dev.scimsync.admin.StatusSource;
+import dev.scimsync.writer.access.AccessQueries;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.query.OrganizationStatus;
 import dev.scimsync.writer.query.OrganizationSummary;
@@ -20,11 +21,14 @@ import dev.scimsync.writer.query.OrganizationSummary;
 final class DatabaseStatusSource implements StatusSource {
 
     private final OrganizationQueries queries;
+    private final AccessQueries access;
     private final Map<String, BooleanSupplier> checks;
     private final Clock clock;
 
-    DatabaseStatusSource(OrganizationQueries queries, Map<String, BooleanSupplier> checks, Clock clock) {
+    DatabaseStatusSource(OrganizationQueries queries, AccessQueries access, Map<String, BooleanSupplier> checks,
+                         Clock clock) {
         this.queries = queries;
+        this.access = access;
         this.checks = checks;
         this.clock = clock;
     }
@@ -53,6 +57,8 @@ final class DatabaseStatusSource implements StatusSource {
                     replay.put("note", run.note());
                     status.get().put("last_replay", replay);
                 });
+                // present members holding a seat, per tier (group mappings decide the tier)
+                status.get().put("seats", access.seats(organizationId));
             }
             return status;
         } catch (SQLException e) {

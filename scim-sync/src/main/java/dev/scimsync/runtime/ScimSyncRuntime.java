@@ -66,6 +66,8 @@ import dev.scimsync.verify.Verifier;
 import dev.scimsync.verify.VerifySettings;
 import dev.scimsync.workos.DirectoryLookup;
 import dev.scimsync.workos.WorkosDirectoryLookup;
+import dev.scimsync.writer.access.AccessQueries;
+import dev.scimsync.writer.access.GroupMappingService;
 import dev.scimsync.writer.query.DirectoryQueries;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.replay.ShadowSwitch;
@@ -207,7 +209,9 @@ public final class ScimSyncRuntime implements AutoCloseable {
             started.add(writer);
             checks.put("database", this::databaseAnswers);
             checks.put("writer", () -> writer.isRunning());
-            status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()), checks, Clock.systemUTC());
+            status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()),
+                    new AccessQueries(database.dataSource()), checks, Clock.systemUTC());
+            started.add(new SeatGauges(new AccessQueries(database.dataSource()), registry, Duration.ofSeconds(15)));
         }
         if (processorConfig != null) {
             ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap())
@@ -286,7 +290,10 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     new AdminServices(verifier, resyncs, replays,
                             database == null ? null : new DirectoryQueries(database.dataSource()), previews,
                             new DeadLetterReader(infrastructure.kafkaBootstrap(), new Topics(topicPrefix).dlq().name(),
-                                    Duration.ofSeconds(3))),
+                                    Duration.ofSeconds(3)),
+                            database == null ? null : new GroupMappingService(database.dataSource(), maxRemovalPercent,
+                                    maxRemovalCount, Clock.systemUTC()),
+                            database == null ? null : new AccessQueries(database.dataSource())),
                     registry, AdminLimits.DEFAULT);
         } catch (IllegalStateException e) {
             // the port was free a moment ago (requireFreePort): taken since; the message names the variables

@@ -17,7 +17,7 @@ class ConsolePagesTest {
     void shouldEscapeDirectoryText_WhenItLooksLikeMarkup() {
         DirectoryQueries.MemberPage page = new DirectoryQueries.MemberPage(List.of(new DirectoryQueries.MemberListing(
                 1, "directory_user_1", "a@b.test", "<script>alert(1)</script>", "O'Hara", "active", "directory", null,
-                List.of("R&D \"core\""))), 1, 0, 25);
+                List.of("R&D \"core\""), null)), 1, 0, 25);
         String html = ConsolePages.members("csrf", "org_1", "<b>Acme</b>", page, "\"><img src=x>", false);
         assertThat(html).doesNotContain("<script>alert(1)").doesNotContain("<b>Acme</b>")
                 .doesNotContain("\"><img src=x>")

@@ -14,6 +14,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.scimsync.writer.access.MemberAccess;
+
 /**
  * Read-only, bounded listings of one organization's directory for the admin console and API: a page of members,
  * the groups with their member counts, the history of sync runs, and the changes applied per minute. Every
@@ -26,12 +28,21 @@ public final class DirectoryQueries {
     /** Most members a page holds. */
     public static final int MAX_PAGE_SIZE = 200;
 
-    static final String MEMBERS_PAGE = "SELECT id, directory_user_id, email, first_name, last_name, state, source, "
-            + "removed_at, count(*) OVER () FROM members WHERE organization_id = ? "
-            + "AND (removed_at IS NULL OR ?) "
-            + "AND (CAST(? AS text) IS NULL OR email ILIKE ? OR first_name ILIKE ? OR last_name ILIKE ? "
-            + "OR (first_name || ' ' || last_name) ILIKE ? OR directory_user_id = ?) "
-            + "ORDER BY removed_at IS NOT NULL, lower(email), id LIMIT ? OFFSET ?";
+    static final String MEMBERS_PAGE = "SELECT m.id, m.directory_user_id, m.email, m.first_name, m.last_name, m.state, "
+            + "m.source, m.removed_at, " + MemberAccess.COLUMNS + ", count(*) OVER () "
+            + "FROM members m LEFT JOIN member_access a ON a.member_id = m.id WHERE m.organization_id = ? "
+            + "AND (m.removed_at IS NULL OR ?) "
+            + "AND (CAST(? AS text) IS NULL OR m.email ILIKE ? OR m.first_name ILIKE ? OR m.last_name ILIKE ? "
+            + "OR (m.first_name || ' ' || m.last_name) ILIKE ? OR m.directory_user_id = ?) "
+            + "AND (CAST(? AS text) IS NULL OR a.role = ?) AND (CAST(? AS text) IS NULL OR a.seat_tier = ?) "
+            + "AND (CAST(? AS text) IS NULL OR m.source = ?) "
+            + "AND (CAST(? AS text) IS NULL OR EXISTS (SELECT 1 FROM group_memberships gm "
+            + "WHERE gm.organization_id = m.organization_id AND gm.directory_user_id = m.directory_user_id "
+            + "AND gm.directory_group_id = ?)) "
+            + "ORDER BY m.removed_at IS NOT NULL, lower(m.email), m.id LIMIT ? OFFSET ?";
+
+    /** Parameters of {@code MEMBERS_PAGE} before its LIMIT and OFFSET. */
+    private static final int MEMBER_FILTER_PARAMETERS = 16;
 
     static final String GROUPS_OF_MEMBERS = "SELECT gm.directory_user_id, g.name FROM group_memberships gm "
             + "JOIN groups g ON g.organization_id = gm.organization_id AND g.directory_group_id = gm.directory_group_id "
@@ -59,11 +70,27 @@ public final class DirectoryQueries {
             + "UNION ALL SELECT date_trunc('minute', version_at) FROM group_membership_removals "
             + "WHERE organization_id = ? AND version_at >= ?) changes GROUP BY minute ORDER BY minute";
 
-    /** One member as the console lists it; {@code removedAt} null while present. */
+    /** One member as the console lists it; {@code removedAt} null while present; access null before it is computed. */
     public record MemberListing(long id, String directoryUserId, String email, String firstName, String lastName,
-                                String state, String source, Instant removedAt, List<String> groups) {
+                                String state, String source, Instant removedAt, List<String> groups,
+                                MemberAccess access) {
         public MemberListing {
             groups = List.copyOf(groups);
+        }
+    }
+
+    /**
+     * Which members a listing holds; every field but {@code includeRemoved} is null for "any".
+     *
+     * @param search matched against email, names (case-insensitive, anywhere) or the WorkOS id
+     * @param group  a directory group id the member must be in
+     * @param source {@code directory} or {@code manual}
+     */
+    public record MemberFilter(String search, boolean includeRemoved, String role, String seatTier, String group,
+                               String source) {
+
+        public static MemberFilter search(String search, boolean includeRemoved) {
+            return new MemberFilter(search, includeRemoved, null, null, null, null);
         }
     }
 
@@ -91,41 +118,34 @@ public final class DirectoryQueries {
         this.dataSource = dataSource;
     }
 
-    /**
-     * A page of the organization's members, present first, by email.
-     *
-     * @param search         matched against email, names (case-insensitive, anywhere) or the WorkOS id; null for all
-     * @param includeRemoved whether removed members are listed too
-     * @param page           from 0
-     */
-    public MemberPage members(String organizationId, String search, boolean includeRemoved, int page, int pageSize)
-            throws SQLException {
+    /** A page of the organization's members matching {@code filter}, present first, by email; {@code page} from 0. */
+    public MemberPage members(String organizationId, MemberFilter filter, int page, int pageSize) throws SQLException {
         int size = Math.max(1, Math.min(pageSize, MAX_PAGE_SIZE));
         int from = Math.max(0, page);
-        String pattern = search == null || search.isBlank() ? null : "%" + escapeLike(search.strip()) + "%";
         List<MemberListing> rows = new ArrayList<>();
         long total = 0;
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement ps = connection.prepareStatement(MEMBERS_PAGE)) {
-                bindMemberFilter(ps, organizationId, includeRemoved, pattern, search);
-                ps.setInt(9, size);
-                ps.setLong(10, (long) from * size);
+                bindMemberFilter(ps, organizationId, filter);
+                ps.setInt(MEMBER_FILTER_PARAMETERS + 1, size);
+                ps.setLong(MEMBER_FILTER_PARAMETERS + 2, (long) from * size);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new MemberListing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8), List.of()));
-                        total = rs.getLong(9);
+                                rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8), List.of(),
+                                MemberAccess.read(rs, 9)));
+                        total = rs.getLong(17);
                     }
                 }
             }
             if (rows.isEmpty() && from > 0) {
-                total = count(organizationId, includeRemoved, pattern, search, connection);
+                total = count(organizationId, filter, connection);
             }
             Map<String, List<String>> groups = groupsOf(connection, organizationId, rows);
             List<MemberListing> withGroups = rows.stream().map(m -> new MemberListing(m.id(), m.directoryUserId(),
                     m.email(), m.firstName(), m.lastName(), m.state(), m.source(), m.removedAt(),
-                    m.directoryUserId() == null ? List.of() : groups.getOrDefault(m.directoryUserId(), List.of())))
-                    .toList();
+                    m.directoryUserId() == null ? List.of() : groups.getOrDefault(m.directoryUserId(), List.of()),
+                    m.access())).toList();
             return new MemberPage(withGroups, total, from, size);
         }
     }
@@ -187,22 +207,28 @@ public final class DirectoryQueries {
         return minutes;
     }
 
-    /** Parameters 1 to 8 of {@code MEMBERS_PAGE}: the organization, removed or not, the search. */
-    private static void bindMemberFilter(PreparedStatement ps, String organizationId, boolean includeRemoved,
-                                         String pattern, String search) throws SQLException {
+    /** The parameters of {@code MEMBERS_PAGE} before LIMIT and OFFSET: the organization and the filter. */
+    private static void bindMemberFilter(PreparedStatement ps, String organizationId, MemberFilter filter)
+            throws SQLException {
+        String search = filter.search() == null || filter.search().isBlank() ? null : filter.search().strip();
+        String pattern = search == null ? null : "%" + escapeLike(search) + "%";
         ps.setString(1, organizationId);
-        ps.setBoolean(2, includeRemoved);
+        ps.setBoolean(2, filter.includeRemoved());
         for (int i = 3; i <= 7; i++) {
             ps.setString(i, pattern);
         }
-        ps.setString(8, search == null ? null : search.strip());
+        ps.setString(8, search);
+        String[] pairs = {filter.role(), filter.seatTier(), filter.source(), filter.group()};
+        for (int i = 0; i < pairs.length; i++) {
+            ps.setString(9 + 2 * i, pairs[i]);
+            ps.setString(10 + 2 * i, pairs[i]);
+        }
     }
 
-    private static long count(String organizationId, boolean includeRemoved, String pattern, String search,
-                              Connection connection) throws SQLException {
+    private static long count(String organizationId, MemberFilter filter, Connection connection) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM (" + MEMBERS_PAGE
-                .replace("ORDER BY removed_at IS NOT NULL, lower(email), id LIMIT ? OFFSET ?", "") + ") m")) {
-            bindMemberFilter(ps, organizationId, includeRemoved, pattern, search);
+                .replace("ORDER BY m.removed_at IS NOT NULL, lower(m.email), m.id LIMIT ? OFFSET ?", "") + ") m")) {
+            bindMemberFilter(ps, organizationId, filter);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

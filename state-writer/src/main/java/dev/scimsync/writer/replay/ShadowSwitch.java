@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import dev.scimsync.writer.access.AccessRecompute;
+import dev.scimsync.writer.db.OrganizationLocks;
 import dev.scimsync.writer.db.PostgresDialect;
 import dev.scimsync.writer.db.TransientErrors;
 
@@ -77,13 +79,14 @@ public final class ShadowSwitch {
      *
      * @param at     the time a member or group no event derives is marked removed
      * @param force  switch even beyond the removal limits
+     * @param replayId recorded as the cause of the access changes the switch makes
      * @throws HeldException the switch would remove more than the limits allow; nothing changed
      */
-    public Changes apply(String organizationId, Instant at, RemovalLimits limits, boolean force)
+    public Changes apply(String organizationId, Instant at, RemovalLimits limits, boolean force, String replayId)
             throws SQLException, HeldException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return applyOnce(organizationId, at, limits, force);
+                return applyOnce(organizationId, at, limits, force, replayId);
             } catch (SQLException e) {
                 if (attempt >= ATTEMPTS || !TransientErrors.isRetryable(e)) {
                     throw e;
@@ -92,11 +95,13 @@ public final class ShadowSwitch {
         }
     }
 
-    private Changes applyOnce(String organizationId, Instant at, RemovalLimits limits, boolean force)
+    private Changes applyOnce(String organizationId, Instant at, RemovalLimits limits, boolean force, String replayId)
             throws SQLException, HeldException {
         try (Connection connection = live.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                TreeSet<String> organizations = organizations(connection, organizationId);
+                OrganizationLocks.lock(connection, organizations);
                 if (!force) {
                     holdIfTooManyRemovals(connection, organizationId, limits);
                 }
@@ -110,7 +115,12 @@ public final class ShadowSwitch {
                             table.lacking() == ShadowTable.Lacking.REMOVED ? at : null);
                     changes.put(table.name(), counts);
                 }
-                recount(connection, organizationId);
+                recount(connection, organizations);
+                // access is a function of the rows just switched (and of the mappings, which no event derives)
+                AccessRecompute.Cause cause = new AccessRecompute.Cause(AccessRecompute.Cause.REPLAY, replayId);
+                for (String organization : organizations) {
+                    AccessRecompute.organization(connection, organization, cause);
+                }
                 connection.commit();
                 return new Changes(changes);
             } catch (SQLException | HeldException | RuntimeException e) {
@@ -181,8 +191,8 @@ public final class ShadowSwitch {
         }
     }
 
-    /** The stored counts, recounted from the rows, where they differ. */
-    private void recount(Connection connection, String organizationId) throws SQLException {
+    /** The organizations a switch changes: the one named, or all. */
+    private static TreeSet<String> organizations(Connection connection, String organizationId) throws SQLException {
         TreeSet<String> organizations = new TreeSet<>();
         if (organizationId != null) {
             organizations.add(organizationId);
@@ -194,6 +204,11 @@ public final class ShadowSwitch {
                 }
             }
         }
+        return organizations;
+    }
+
+    /** The stored counts, recounted from the rows, where they differ. */
+    private void recount(Connection connection, TreeSet<String> organizations) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(dialect.recountCounts())) {
             ps.setArray(1, connection.createArrayOf("text", organizations.toArray()));
             ps.executeUpdate();

@@ -68,22 +68,22 @@ class DirectoryQueriesIT {
 
     @Test
     void shouldPagePresentMembersByEmail_WithTheirGroups() throws Exception {
-        DirectoryQueries.MemberPage first = queries.members(ORG, null, false, 0, 10);
+        DirectoryQueries.MemberPage first = queries.members(ORG, DirectoryQueries.MemberFilter.search(null, false), 0, 10);
         assertThat(first.total()).as("27 present directory members, Percy and the manual member").isEqualTo(29);
         assertThat(first.members()).hasSize(10);
         assertThat(first.members().get(0).email()).isEqualTo("100%_sure@acme.test");
         DirectoryQueries.MemberListing user1 = first.members().stream()
                 .filter(m -> "user_1".equals(m.directoryUserId())).findFirst().orElseThrow();
         assertThat(user1.groups()).containsExactly("Alpha", "beta");
-        DirectoryQueries.MemberPage last = queries.members(ORG, null, false, 2, 10);
+        DirectoryQueries.MemberPage last = queries.members(ORG, DirectoryQueries.MemberFilter.search(null, false), 2, 10);
         assertThat(last.members()).hasSize(9);
         assertThat(last.members()).extracting(DirectoryQueries.MemberListing::removedAt).containsOnlyNulls();
-        assertThat(queries.members(ORG, null, false, 7, 10).total()).as("the total past the last page").isEqualTo(29);
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search(null, false), 7, 10).total()).as("the total past the last page").isEqualTo(29);
     }
 
     @Test
     void shouldListRemovedMembersLast_WhenAskedFor() throws Exception {
-        DirectoryQueries.MemberPage all = queries.members(ORG, null, true, 0, 200);
+        DirectoryQueries.MemberPage all = queries.members(ORG, DirectoryQueries.MemberFilter.search(null, true), 0, 200);
         assertThat(all.total()).isEqualTo(32);
         assertThat(all.members().subList(29, 32)).extracting(DirectoryQueries.MemberListing::directoryUserId)
                 .containsExactly("user_27", "user_28", "user_29");
@@ -91,13 +91,13 @@ class DirectoryQueriesIT {
 
     @Test
     void shouldSearchEmailsNamesAndIds_TakingWildcardsLiterally() throws Exception {
-        assertThat(queries.members(ORG, "USER0", false, 0, 50).total()).isEqualTo(10);
-        assertThat(queries.members(ORG, "number 12", false, 0, 50).members())
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("USER0", false), 0, 50).total()).isEqualTo(10);
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("number 12", false), 0, 50).members())
                 .extracting(DirectoryQueries.MemberListing::directoryUserId).containsExactly("user_12");
-        assertThat(queries.members(ORG, "user_pct", false, 0, 50).total()).isEqualTo(1);
-        assertThat(queries.members(ORG, "100%", false, 0, 50).total()).isEqualTo(1);
-        assertThat(queries.members(ORG, "%", false, 0, 50).total()).as("% is a character, not a wildcard").isEqualTo(1);
-        assertThat(queries.members(ORG, "other.test", false, 0, 50).total()).as("another organization's").isZero();
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("user_pct", false), 0, 50).total()).isEqualTo(1);
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("100%", false), 0, 50).total()).isEqualTo(1);
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("%", false), 0, 50).total()).as("% is a character, not a wildcard").isEqualTo(1);
+        assertThat(queries.members(ORG, DirectoryQueries.MemberFilter.search("other.test", false), 0, 50).total()).as("another organization's").isZero();
     }
 
     @Test
