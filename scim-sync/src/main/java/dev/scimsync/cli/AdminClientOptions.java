@@ -76,6 +76,11 @@ final class AdminClientOptions {
         return send("POST", path, Duration.ofSeconds(30), body);
     }
 
+    /** PUT a JSON document to the admin API; the answer's JSON document. */
+    JsonNode put(String path, JsonNode body) {
+        return send("PUT", path, Duration.ofSeconds(120), body);
+    }
+
     private JsonNode send(String method, String path, Duration timeout) {
         return send(method, path, timeout, null);
     }
@@ -112,11 +117,14 @@ final class AdminClientOptions {
         }
     }
 
-    /** The admin API's {@code {"error": …}} text, if the body has one. */
+    /** The admin API's {@code {"error": …, "problems": […]}} text, if the body has one. */
     private static String errorOf(String body) {
         try {
-            JsonNode error = Json.MAPPER.readTree(body).get("error");
-            return error == null ? "" : ": " + error.asText();
+            JsonNode answer = Json.MAPPER.readTree(body);
+            JsonNode error = answer.get("error");
+            StringBuilder text = new StringBuilder(error == null ? "" : ": " + error.asText());
+            answer.path("problems").forEach(problem -> text.append("\n  - ").append(problem.asText()));
+            return text.toString();
         } catch (java.io.IOException | RuntimeException e) {
             return "";
         }

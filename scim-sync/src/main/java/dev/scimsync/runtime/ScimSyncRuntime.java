@@ -301,6 +301,10 @@ public final class ScimSyncRuntime implements AutoCloseable {
         }
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
+        if (infrastructure.demo() != null && database != null) {
+            started.add(DemoMappings.start(database.dataSource(), new GroupMappingService(database.dataSource(),
+                    maxRemovalPercent, maxRemovalCount, Clock.systemUTC()), infrastructure.demo().organizationId()));
+        }
     }
 
     /**

@@ -41,6 +41,9 @@ import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
 import dev.scimsync.testkit.SharedKafka;
 import dev.scimsync.testkit.SharedPostgres;
+import dev.scimsync.writer.access.GroupMappingService;
+import dev.scimsync.writer.access.GroupMappingSet;
+import dev.scimsync.writer.access.GroupSync;
 import picocli.CommandLine;
 
 /** Replay on a real broker and PostgreSQL: the database rebuilt from the events topic, WorkOS not asked. */
@@ -98,9 +101,13 @@ class ReplayIT {
                 scalar("SELECT last_event_id FROM sync_status WHERE organization_id = '" + org + "'")));
         assertThat(scalar("SELECT count(*) FROM members WHERE directory_user_id = '" + owner
                 + "' AND removed_at IS NULL")).as("the Primary Owner stays").isEqualTo("1");
+        // access decided by group mappings: rows no event derives (the mappings) and rows the events decide (access)
+        mapTwoGroups(org);
+        assertThat(scalar("SELECT count(*) FROM member_access WHERE role = 'admin'")).isNotEqualTo("0");
         String healthy = dump();
 
         execute("DELETE FROM group_memberships");
+        execute("UPDATE member_access SET role = 'damaged', seat_tier = NULL");
         // the rows the events derive; a manual member's, or a Primary Owner's that the IdP removed, are no event's
         // (sync leaves them as they are, a replay too)
         execute("UPDATE members SET email = 'damaged@example.com' WHERE source = 'directory' AND id IS DISTINCT FROM "
@@ -108,8 +115,12 @@ class ReplayIT {
         idp.setFaults(new FaultSettings(0, 1.0, 503, false, 0)); // WorkOS answers 503 to everything
         assertThat(replay("--yes")).isEqualTo(ExitCodes.OK);
 
-        assertThat(dump()).as("the rebuilt database is the one before the damage, manual member and Primary Owner "
-                + "included").isEqualTo(healthy);
+        assertThat(dump()).as("the rebuilt database is the one before the damage, manual member, Primary Owner and "
+                + "access included").isEqualTo(healthy);
+        String replayId = scalar("SELECT id FROM sync_runs WHERE kind = 'replay'");
+        assertThat(scalar("SELECT count(*) || ' ' || min(cause_kind) || ' ' || min(cause_id) FROM member_access_changes "
+                + "WHERE cause_kind = 'replay'")).as("the damaged access rows were rewritten, the replay named as cause")
+                .isEqualTo(scalar("SELECT count(*) FROM member_access") + " replay " + replayId);
         String runs = scalar("SELECT state || ' ' || kind || ' ' || memberships FROM sync_runs WHERE kind = 'replay'");
         assertThat(runs).isEqualTo("completed replay " + idp.snapshot(acme.id()).memberships().size());
 
@@ -240,7 +251,11 @@ class ReplayIT {
                 "SELECT * FROM groups ORDER BY organization_id, directory_group_id",
                 "SELECT * FROM group_memberships ORDER BY organization_id, directory_group_id, directory_user_id",
                 "SELECT * FROM group_membership_removals ORDER BY organization_id, directory_group_id, directory_user_id",
-                "SELECT organization_id, members, groups, memberships FROM sync_status ORDER BY organization_id")) {
+                "SELECT organization_id, members, groups, memberships FROM sync_status ORDER BY organization_id",
+                "SELECT m.organization_id, m.directory_user_id, m.source, a.role, a.capabilities, a.seat_tier, "
+                        + "a.spend_limit_amount, a.spend_limit_currency, a.role_decided_by, a.seat_tier_decided_by, "
+                        + "a.spend_limit_decided_by FROM member_access a JOIN members m ON m.id = a.member_id "
+                        + "ORDER BY 1, 2, m.email")) {
             all.append(scalar("SELECT string_agg(t::text, E'\\n') FROM (" + query + ") t")).append("\n--\n");
         }
         return all.toString();
@@ -255,6 +270,21 @@ class ReplayIT {
         }
         all.append(scalar("SELECT xmin::text || ':' || o::text FROM organizations o WHERE id = '" + organizationId + "'"));
         return all.toString();
+    }
+
+    /** Advanced mappings on: team 0 → admin/enterprise (20), team 1 → analyst/premium with a limit (10). */
+    private void mapTwoGroups(String organizationId) throws Exception {
+        String team0 = scalar("SELECT directory_group_id FROM groups WHERE organization_id = '" + organizationId
+                + "' AND name LIKE '% team 0'");
+        String team1 = scalar("SELECT directory_group_id FROM groups WHERE organization_id = '" + organizationId
+                + "' AND name LIKE '% team 1'");
+        GroupSync sync = new GroupMappingService(runtime.database().dataSource(), 100, 1_000, java.time.Clock.systemUTC())
+                .replace(organizationId, new GroupMappingSet(true, new GroupMappingSet.Defaults("member", "standard"),
+                        null, List.of(new GroupMappingSet.CustomRole("analyst", List.of("reports.view"))),
+                        List.of(new GroupMappingSet.Mapping(team0, "admin", "enterprise", null, 20),
+                                new GroupMappingSet.Mapping(team1, "analyst", "premium",
+                                        new GroupMappingSet.SpendLimit(50_000L, "USD"), 10))), false, false);
+        assertThat(sync.state()).isEqualTo(GroupSync.APPLIED);
     }
 
     private void execute(String sql) throws Exception {
