@@ -14,7 +14,7 @@ import dev.scimsync.core.model.Version;
 /**
  * The members a writer batch changed, and the recompute of their access in the batch's transaction: a member is in
  * a group with its new role from the same commit on, never a moment in between. Collects members whose own row or
- * a membership changed, and groups removed (their members are recomputed: a removed group no longer decides
+ * a membership changed, and groups that changed (their members are recomputed: a removed group no longer decides
  * anything). One statement per batch. Not thread-safe: one per batch attempt.
  */
 public final class AccessRecompute {
@@ -54,9 +54,9 @@ public final class AccessRecompute {
             add(users, m.organizationId(), m.directoryUserId(), Cause.of(m.version()));
         } else if (value instanceof Membership ms) {
             add(users, ms.organizationId(), ms.directoryUserId(), Cause.of(ms.version()));
-        } else if (value instanceof Group g && g.removed()) {
-            // a removed group decides nothing any more; a renamed one changes no one's access (and a restored one
-            // has no memberships: they ended with its removal)
+        } else if (value instanceof Group g) {
+            // a removed group decides nothing any more, a restored one again for whatever memberships it has (a
+            // rename changes no one's access: its members are recomputed to no change)
             add(groups, g.organizationId(), g.directoryGroupId(), Cause.of(g.version()));
         }
     }
