@@ -95,6 +95,11 @@ final class BenchCommand implements Callable<Integer> {
             + "--duration and report the sync lag percentiles of those changes (scim_sync_sync_lag_seconds histogram)")
     boolean lag;
 
+    @Option(names = "--mappings", description = "then time a group sync moving every member to another seat tier "
+            + "(against one SQL UPDATE of the same rows), and the access lag while membership changes flow at each "
+            + "--rate for --duration with every group mapped")
+    boolean mappingsBench;
+
     @Option(names = "--rate", split = ",", defaultValue = "50,1000,2000",
             description = "SCIM changes per second for --lag, one run per rate (default ${DEFAULT-VALUE})")
     List<Integer> rates;
@@ -134,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             results.parameter("users", users).parameter("groups", groups)
                     .parameter("memberships_per_user", membershipsPerUser).parameter("rate_limits", !noRateLimits);
-            if (lag) {
+            if (lag || mappingsBench) {
                 results.parameter("lag_rates", rates).parameter("lag_duration", duration.toString());
             }
 
@@ -226,6 +231,10 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (lag) {
                     new LagBench(runtime, emulator.baseUrl(), admin, directory, results).run(rates, duration);
+                }
+                if (mappingsBench) {
+                    new MappingBench(runtime, admin, directory, results).run(
+                            new LagBench(runtime, emulator.baseUrl(), admin, directory, results), rates, duration);
                 }
             }
         } finally {

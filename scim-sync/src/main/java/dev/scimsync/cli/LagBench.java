@@ -38,7 +38,7 @@ final class LagBench {
     private final ScimSyncRuntime runtime;
     private final CreatedDirectory directory;
     private final BenchResults results;
-    private final List<String> userIds;
+    final List<String> userIds;
     private final String baseUrl;
 
     LagBench(ScimSyncRuntime runtime, String emulatorBaseUrl, EmulatorAdminClient admin, CreatedDirectory directory,
@@ -57,17 +57,44 @@ final class LagBench {
         }
     }
 
+    /** Makes the n-th change of a run through {@code client}. */
+    @FunctionalInterface
+    interface Change {
+        void make(EmulatorAdminClient client, long n) throws Exception;
+    }
+
+    /** What one run at a rate measured: changes made, the seconds it drove, the lag histogram around it. */
+    record Measured(int rate, long made, double drove, HistogramSnapshot before, HistogramSnapshot after,
+                    long pollsDuring) {
+
+        long samples() {
+            return after.count() - before.count();
+        }
+    }
+
     private void run(int rate, Duration duration) throws Exception {
+        Measured m = measure(rate, duration, (client, n) -> client.scim("PATCH", directory.id(), directory.scimToken(),
+                "/Users/" + userIds.get((int) (n % userIds.size())), rename("Lag " + n)));
+        long wrong = usersNotAtTheirLastChange(m.made());
+        String kind = "lag-" + rate;
+        report(kind, "SCIM changes/s", duration, m);
+        results.count(kind, "users_not_at_last_change", "  users whose row is not their last change", wrong);
+    }
+
+    /**
+     * Drives {@code change} at {@code rate} for {@code duration}, then one last rename, made after every other: the
+     * organization's events are applied in order, so once it is in the database all are (a count of lag samples
+     * would not do: the writer may merge changes of one entity).
+     */
+    Measured measure(int rate, Duration duration, Change change) throws Exception {
         Timer lag = runtime.registry().get(MetricNames.SYNC_LAG).timer();
         Timer polls = runtime.registry().find(MetricNames.POLL_LATENCY).timer();
         HistogramSnapshot before = lag.takeSnapshot();
         long pollsBefore = polls == null ? 0 : polls.count();
         long started = System.nanoTime();
-        long made = drive(rate, duration);
+        long made = drive(rate, duration, change);
         double drove = (System.nanoTime() - started) / 1e9;
         long pollsDuring = polls == null ? 0 : polls.count() - pollsBefore;
-        // one last change, made after every other: the organization's events are applied in order, so once it is in
-        // the database all are (a count of lag samples would not do: the writer may merge changes of one user)
         String last = userIds.get(0);
         String marker = "Lag end " + System.nanoTime();
         new EmulatorAdminClient(baseUrl).scim("PATCH", directory.id(), directory.scimToken(), "/Users/" + last,
@@ -79,17 +106,23 @@ final class LagBench {
             }
             Thread.sleep(20);
         }
-        HistogramSnapshot after = lag.takeSnapshot();
-        long applied = after.count() - before.count();
-        long wrong = usersNotAtTheirLastChange(made);
+        return new Measured(rate, made, drove, before, lag.takeSnapshot(), pollsDuring);
+    }
 
-        String kind = "lag-" + rate;
-        results.rate(kind, "rate_asked", "lag at " + rate + " SCIM changes/s for " + duration.toSeconds()
+    /** The figures of one measured run, under {@code kind}. */
+    void report(String kind, String what, Duration duration, Measured m) {
+        int rate = m.rate();
+        long made = m.made();
+        double drove = m.drove();
+        HistogramSnapshot before = m.before();
+        HistogramSnapshot after = m.after();
+        long applied = m.samples();
+        long pollsDuring = m.pollsDuring();
+        results.rate(kind, "rate_asked", "lag at " + rate + " " + what + " for " + duration.toSeconds()
                 + " s: changes/s asked", rate, "changes/s");
         results.rate(kind, "rate_made", "  changes/s made", made / drove, "changes/s");
         results.count(kind, "changes", "  changes made", made);
         results.count(kind, "lag_samples", "  lag samples (changes the writer recorded a lag for)", applied);
-        results.count(kind, "users_not_at_last_change", "  users whose row is not their last change", wrong);
         results.seconds(kind, "p50", "  sync lag p50 (at most)", percentile(before, after, 0.50));
         results.seconds(kind, "p90", "  sync lag p90 (at most)", percentile(before, after, 0.90));
         results.seconds(kind, "p99", "  sync lag p99 (at most)", percentile(before, after, 0.99));
@@ -100,7 +133,7 @@ final class LagBench {
     }
 
     /** {@code rate} changes a second for {@code duration}, each due at its own instant; returns how many were made. */
-    private long drive(int rate, Duration duration) throws Exception {
+    private long drive(int rate, Duration duration, Change change) throws Exception {
         AtomicLong next = new AtomicLong();
         AtomicLong made = new AtomicLong();
         long start = System.nanoTime();
@@ -122,9 +155,7 @@ final class LagBench {
                         if (wait > 0) {
                             TimeUnit.NANOSECONDS.sleep(wait);
                         }
-                        String userId = userIds.get((int) (n % userIds.size()));
-                        client.scim("PATCH", directory.id(), directory.scimToken(), "/Users/" + userId,
-                                rename("Lag " + n));
+                        change.make(client, n);
                         made.incrementAndGet();
                     }
                 }));

@@ -118,6 +118,8 @@ class DashboardMetricsIT {
                 "--timeout", "PT1M")).isZero();
         assertThat(cli("replay", "--url", url, "--data-dir", dataDir.toString(), "--org", acme.organizationId()))
                 .isZero();
+        // seats per tier are read from the database every 15 s
+        await("seats per tier").atMost(Duration.ofSeconds(30)).until(() -> scrape(runtime).contains("scim_sync_seats{"));
         return DashboardQueries.sampleNames(scrape(runtime));
     }
 

@@ -108,6 +108,23 @@ public final class AccessRecompute {
         }
     }
 
+    /**
+     * How many members of the organization hold access other than the rules give them now (0 when access is
+     * current): the check the benchmark and operators can run, read-only.
+     */
+    public static long stale(Connection connection, String organizationId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM ("
+                + AccessStatements.preview(AccessStatements.TARGET_ORGANIZATION) + ") stale")) {
+            ps.setString(1, Cause.GROUP_SYNC);
+            ps.setString(2, null);
+            ps.setString(3, organizationId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static int recompute(Connection connection, String target, String kind, String id) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(target))) {
             ps.setString(1, kind);

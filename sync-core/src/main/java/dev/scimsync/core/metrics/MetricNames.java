@@ -40,8 +40,6 @@ public final class MetricNames {
     public static final String ACCESS_CHANGES = "scim_sync.access.changes";
     /** Present members holding a seat, per organization and seat tier (gauge, from the database). */
     public static final String SEATS = "scim_sync.seats";
-    /** Group syncs (changes of group mappings), by result (applied, previewed, held). */
-    public static final String GROUP_SYNC_RUNS = "scim_sync.group_sync.runs";
     public static final String BATCH_SIZE = "scim_sync.writer.batch.size";
     public static final String COMMIT_LATENCY = "scim_sync.writer.commit.latency";
     /** now − WorkOS created_at of each applied event: the figure the dashboard shows. */
