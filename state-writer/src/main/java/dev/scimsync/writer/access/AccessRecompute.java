@@ -14,8 +14,8 @@ import dev.scimsync.core.model.Version;
 /**
  * The members a writer batch changed, and the recompute of their access in the batch's transaction: a member is in
  * a group with its new role from the same commit on, never a moment in between. Collects members whose own row or
- * a membership changed, and groups that changed (their members are recomputed: a removed group no longer decides
- * anything). One statement per batch. Not thread-safe: one per batch attempt.
+ * a membership changed, and groups removed or restored (their members are recomputed: a removed group no longer
+ * decides anything). One statement per batch. Not thread-safe: one per batch attempt.
  */
 public final class AccessRecompute {
 
@@ -48,15 +48,20 @@ public final class AccessRecompute {
     private final List<String[]> users = new ArrayList<>();
     private final List<String[]> groups = new ArrayList<>();
 
-    /** Notes a change the batch applied (statuses and resync runs decide no access and are ignored). */
-    public void applied(Object value) {
+    /**
+     * Notes a change the batch applied (statuses and resync runs decide no access and are ignored).
+     *
+     * @param presenceChanged whether it made its row present or removed: a group's members are recomputed only then
+     *                        (a removed group decides nothing any more, a restored one again; a rename, or the new
+     *                        {@code updated_at} a membership change gives a group, changes no one's access, and
+     *                        recomputing its members for each would cost a group's size per membership event)
+     */
+    public void applied(Object value, boolean presenceChanged) {
         if (value instanceof Member m) {
             add(users, m.organizationId(), m.directoryUserId(), Cause.of(m.version()));
         } else if (value instanceof Membership ms) {
             add(users, ms.organizationId(), ms.directoryUserId(), Cause.of(ms.version()));
-        } else if (value instanceof Group g) {
-            // a removed group decides nothing any more, a restored one again for whatever memberships it has (a
-            // rename changes no one's access: its members are recomputed to no change)
+        } else if (value instanceof Group g && presenceChanged) {
             add(groups, g.organizationId(), g.directoryGroupId(), Cause.of(g.version()));
         }
     }

@@ -242,7 +242,7 @@ public final class BatchWriter {
                             queue(lanes, change, i, attempt);
                         }
                     }
-                    multiRow.apply(connection, entities, attempt.applied, counts);
+                    multiRow.apply(connection, entities, attempt.applied, attempt.presenceChanged, counts);
                     lanes.flushAll();
                 }
                 recomputeAccess(connection, changes, attempt);
@@ -276,7 +276,8 @@ public final class BatchWriter {
         AccessRecompute access = new AccessRecompute();
         for (int i = 0; i < changes.size(); i++) {
             if (attempt.applied[i]) {
-                access.applied(changes.get(i).value());
+                // the single-row statements of the record-by-record path report no presence: assume it changed
+                access.applied(changes.get(i).value(), attempt.presenceChanged[i] || attempt.recordByRecord);
             }
         }
         attempt.accessChanges = access.run(connection);
@@ -467,6 +468,8 @@ public final class BatchWriter {
         final boolean[] applied;
         final boolean[] failed;
         final boolean[] ownerProtected;
+        /** Changes that made their row present or removed (multi-row statements only). */
+        final boolean[] presenceChanged;
         final boolean recordByRecord;
         /** The first data error of each table, for the breaker's message. */
         final Map<String, SQLException> firstFailure = new HashMap<>();
@@ -478,6 +481,7 @@ public final class BatchWriter {
             this.applied = new boolean[size];
             this.failed = new boolean[size];
             this.ownerProtected = new boolean[size];
+            this.presenceChanged = new boolean[size];
             this.recordByRecord = recordByRecord;
         }
 

@@ -58,6 +58,15 @@ final class MultiRowWriter {
      * row written adds its change of the present rows to {@code counts}.
      */
     void apply(Connection connection, List<Pending> changes, boolean[] applied, CountChanges counts) throws SQLException {
+        apply(connection, changes, applied, new boolean[applied.length], counts);
+    }
+
+    /**
+     * As {@link #apply(Connection, List, boolean[], CountChanges)}, and marks in {@code presenceChanged} the changes
+     * that made their row present or removed (a present_delta other than 0).
+     */
+    void apply(Connection connection, List<Pending> changes, boolean[] applied, boolean[] presenceChanged,
+               CountChanges counts) throws SQLException {
         List<Map<String, List<Pending>>> rounds = new ArrayList<>();
         Map<List<String>, Integer> seen = new HashMap<>();
         for (Pending pending : changes) {
@@ -69,13 +78,13 @@ final class MultiRowWriter {
         }
         for (Map<String, List<Pending>> round : rounds) {
             for (Map.Entry<String, List<Pending>> statement : round.entrySet()) {
-                execute(connection, statement.getKey(), statement.getValue(), applied, counts);
+                execute(connection, statement.getKey(), statement.getValue(), applied, presenceChanged, counts);
             }
         }
     }
 
-    private void execute(Connection connection, String sql, List<Pending> rows, boolean[] applied, CountChanges counts)
-            throws SQLException {
+    private void execute(Connection connection, String sql, List<Pending> rows, boolean[] applied,
+                         boolean[] presenceChanged, CountChanges counts) throws SQLException {
         Map<List<String>, Integer> byKey = new HashMap<>(rows.size() * 2);
         List<String[]> values = new ArrayList<>(rows.size());
         for (Pending row : rows) {
@@ -104,10 +113,12 @@ final class MultiRowWriter {
                         key.add(rs.getString(k));
                     }
                     Integer index = byKey.get(key);
+                    int delta = rs.getInt(keyColumns + 1);
                     if (index != null) {
                         applied[index] = true;
+                        presenceChanged[index] = delta != 0;
                     }
-                    counts.add(table, rs.getString(1), rs.getInt(keyColumns + 1));
+                    counts.add(table, rs.getString(1), delta);
                 }
             }
         } finally {
