@@ -76,6 +76,16 @@ final class AdminClientOptions {
         return send("POST", path, Duration.ofSeconds(30), body);
     }
 
+    /** PUT a JSON document to the admin API; the answer's JSON document. */
+    JsonNode put(String path, JsonNode body) {
+        return send("PUT", path, Duration.ofSeconds(30), body);
+    }
+
+    /** DELETE on the admin API; the answer's JSON document. */
+    JsonNode delete(String path) {
+        return send("DELETE", path, Duration.ofSeconds(30), null);
+    }
+
     private JsonNode send(String method, String path, Duration timeout) {
         return send(method, path, timeout, null);
     }
