@@ -87,10 +87,9 @@ final class BenchCommand implements Callable<Integer> {
             + "for listing the users")
     boolean resync;
 
-    @Option(names = "--provisioning", description = "then switch the organization to manual, rebuild its directory "
-            + "copy with a member resync, change 1%% of the manual members' emails to upper case, add 0.5%% manual "
-            + "members the directory does not have, and time the switch back to scim (dry run and applied) against "
-            + "WorkOS's floor for listing the users")
+    @Option(names = "--provisioning", description = "then switch the organization to manual, change 1%% of the "
+            + "manual members' emails to upper case, add 0.5%% manual members the directory does not have, and time "
+            + "the switch back to scim (dry run and applied) against WorkOS's floor for listing the users")
     boolean provisioning;
 
     @Option(names = "--replay", description = "then replay every organization from the events topic and report its "

@@ -91,10 +91,6 @@ final class ProvisioningCommand implements Callable<Integer> {
         if (s.hasNonNull("error")) {
             text.append("  error: ").append(s.path("error").asText()).append('\n');
         }
-        if (s.hasNonNull("resync_id")) {
-            text.append("  member resync ").append(s.path("resync_id").asText())
-                    .append(" brings the directory users the database had no row of\n");
-        }
         return text.toString().stripTrailing();
     }
 }

@@ -27,9 +27,8 @@ public record ProvisioningPlan(List<Linked> linked, List<Created> created, List<
                                List<Ambiguous> ambiguous, List<Kept> kept,
                                List<ProvisioningStore.Link> links) {
 
-    /** A directory user as WorkOS lists it, with the attributes a link takes when the database has no row of it. */
-    public record DirectoryUser(String id, String email, String directoryId, String idpId, String firstName,
-                                String lastName, String state) {
+    /** A directory user as WorkOS lists it: its id and email. */
+    public record DirectoryUser(String id, String email) {
     }
 
     /** A manual member that takes the directory user's identity; {@code email} is the directory's. */
@@ -60,13 +59,8 @@ public record ProvisioningPlan(List<Linked> linked, List<Created> created, List<
         return email.strip().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * @param directoryRows the row id the database keeps of each directory user (by directory user id), merged into
-     *                      the member a link makes
-     */
     public static ProvisioningPlan of(Collection<ProvisioningStore.ManualMember> manual,
-                                      Collection<DirectoryUser> directory, Long primaryOwnerMemberId,
-                                      Map<String, Long> directoryRows) {
+                                      Collection<DirectoryUser> directory, Long primaryOwnerMemberId) {
         Map<String, List<ProvisioningStore.ManualMember>> membersByEmail = new TreeMap<>();
         for (ProvisioningStore.ManualMember m : manual) {
             String key = normalize(m.email());
@@ -101,8 +95,7 @@ public record ProvisioningPlan(List<Linked> linked, List<Created> created, List<
                 ProvisioningStore.ManualMember m = members.get(0);
                 DirectoryUser u = users.get(0);
                 linked.add(new Linked(m.id(), u.id(), u.email()));
-                links.add(new ProvisioningStore.Link(m.id(), u.id(), directoryRows.get(u.id()), u.directoryId(),
-                        u.idpId(), u.email(), u.firstName(), u.lastName(), u.state()));
+                links.add(new ProvisioningStore.Link(m.id(), u.id()));
             } else if (!users.isEmpty()) {
                 List<String> emails = new ArrayList<>();
                 members.forEach(m -> emails.add(m.email()));

@@ -20,9 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.scimsync.core.event.DirectoryUsers;
 import dev.scimsync.core.log.Redact;
+import dev.scimsync.core.model.Member;
+import dev.scimsync.core.model.Version;
+import dev.scimsync.core.serde.Timestamps;
 import dev.scimsync.poller.directory.DirectoryScanner;
 import dev.scimsync.poller.directory.OrganizationScan;
-import dev.scimsync.resync.ResyncService;
 import dev.scimsync.writer.provisioning.ProvisioningRefusedException;
 import dev.scimsync.writer.provisioning.ProvisioningStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +36,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>A switch to SCIM scans the organization's directory users in WorkOS (the resync's scan, paced to WorkOS's
  * limits) on its own thread, then decides and applies in ONE transaction under the organization's lock
  * ({@link ProvisioningStore#switchToScim}): the plan ({@link ProvisioningPlan}) is computed there against the
- * manual members as they are at that moment, the removal safeguard checked, the run recorded. A dry run stops
+ * manual members as they are at that moment, the removal safeguard checked, the scanned users upserted as a
+ * resync's snapshot would (so every linked and created user has its row, even one the pipeline has not seen), the
+ * links merged, the run recorded. A dry run stops
  * before changing anything. A switch back to manual is one short transaction, answered at once. Ids are logged,
  * never emails or names.
  */
@@ -45,7 +49,6 @@ public final class ProvisioningService implements AutoCloseable {
 
     private final ProvisioningStore store;
     private final DirectoryScanner scanner;
-    private final ResyncService resyncs;
     private final int defaultMaxRemovalPercent;
     private final int defaultMaxRemovalCount;
     private final ProvisioningMetrics metrics;
@@ -53,16 +56,11 @@ public final class ProvisioningService implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, ProvisioningSwitch> latest = new LinkedHashMap<>();
 
-    /**
-     * @param scanner null where this process does not reach WorkOS: switches to SCIM are then refused
-     * @param resyncs null where this process has no poller: no member resync follows a switch
-     */
-    public ProvisioningService(ProvisioningStore store, DirectoryScanner scanner, ResyncService resyncs,
-                               int defaultMaxRemovalPercent, int defaultMaxRemovalCount, MeterRegistry registry,
+    /** @param scanner null where this process does not reach WorkOS: switches to SCIM are then refused */
+    public ProvisioningService(ProvisioningStore store, DirectoryScanner scanner, int defaultMaxRemovalPercent, int defaultMaxRemovalCount, MeterRegistry registry,
                                Clock clock) {
         this.store = store;
         this.scanner = scanner;
-        this.resyncs = resyncs;
         this.defaultMaxRemovalPercent = defaultMaxRemovalPercent;
         this.defaultMaxRemovalCount = defaultMaxRemovalCount;
         this.metrics = new ProvisioningMetrics(registry);
@@ -176,7 +174,7 @@ public final class ProvisioningService implements AutoCloseable {
             LOG.info("provisioning switch {} of {} to manual {}: {}", started.switchId(), started.organizationId(),
                     run.state(), run.note());
             return started.finished(run.state(), run.finishedAt(), new ProvisioningSwitch.Counts(0, 0, 0, 0, 0,
-                    run.members()), run.note(), null, null);
+                    run.members()), run.note(), null);
         } catch (ProvisioningRefusedException e) {
             forget(started);
             throw e;
@@ -194,22 +192,26 @@ public final class ProvisioningService implements AutoCloseable {
                         + ": there is no directory to provision from"));
             }
             List<ProvisioningPlan.DirectoryUser> users = new ArrayList<>(scan.users().size());
+            List<Member> members = new ArrayList<>(scan.users().size());
+            Instant scanned = clock.instant();
             for (JsonNode u : scan.users()) {
-                users.add(new ProvisioningPlan.DirectoryUser(DirectoryUsers.text(u, "id"), DirectoryUsers.email(u),
-                        DirectoryUsers.text(u, "directory_id"), DirectoryUsers.text(u, "idp_id"),
-                        DirectoryUsers.text(u, "first_name"), DirectoryUsers.text(u, "last_name"),
-                        DirectoryUsers.text(u, "state")));
+                String id = DirectoryUsers.text(u, "id");
+                String updatedAt = DirectoryUsers.text(u, "updated_at");
+                if (id == null || updatedAt == null) {
+                    throw new IllegalStateException("WorkOS listed a directory user of " + org + " without id or "
+                            + "updated_at" + (id == null ? "" : " (" + id + ")"));
+                }
+                users.add(new ProvisioningPlan.DirectoryUser(id, DirectoryUsers.email(u)));
+                // the version a resync's snapshot item of that user carries: a live event of it is never older
+                members.add(DirectoryUsers.member(org, u, new Version(Timestamps.parse(updatedAt), ""), scanned));
             }
             ProvisioningPlan[] planned = new ProvisioningPlan[1];
-            boolean[] rowsMissing = new boolean[1];
             long[] manualMembers = new long[1];
-            ProvisioningStore.Decision decision = store.switchToScim(org, members -> {
-                ProvisioningPlan plan = ProvisioningPlan.of(members.manual(), users,
-                        members.organization().primaryOwnerMemberId(), members.directoryRows());
+            ProvisioningStore.Decision decision = store.switchToScim(org, read -> {
+                ProvisioningPlan plan = ProvisioningPlan.of(read.manual(), users,
+                        read.organization().primaryOwnerMemberId());
                 planned[0] = plan;
-                rowsMissing[0] = plan.links().stream().anyMatch(l -> l.directoryRowId() == null)
-                        || users.stream().anyMatch(u -> !members.directoryRows().containsKey(u.id()));
-                long manual = members.manual().size();
+                long manual = read.manual().size();
                 manualMembers[0] = manual;
                 String held = held(plan.removed().size(), manual, started);
                 String state = started.dryRun() ? "previewed" : held != null ? "held" : "applied";
@@ -219,15 +221,14 @@ public final class ProvisioningService implements AutoCloseable {
                         started.startedAt(), now, started.dryRun(), plan.linked().size() + plan.created().size(),
                         plan.removed().size(), plan.linked().size(), plan.created().size(), plan.ambiguous().size(),
                         note);
-                return new ProvisioningStore.Decision(state.equals("applied"), plan.links(), plan.removedIds(), run);
+                return new ProvisioningStore.Decision(state.equals("applied"), members, plan.links(), plan.removedIds(),
+                        run);
             }, clock.instant());
             ProvisioningPlan plan = planned[0];
             ProvisioningStore.Run run = decision.run();
-            String resyncId = decision.apply() && rowsMissing[0] ? resync(org) : null;
-            LOG.info("provisioning switch {} of {} to scim {}: {}{}", started.switchId(), org, run.state(), run.note(),
-                    resyncId == null ? "" : "; member resync " + resyncId + " brings the rows the pipeline lacked");
+            LOG.info("provisioning switch {} of {} to scim {}: {}", started.switchId(), org, run.state(), run.note());
             return started.finished(run.state(), run.finishedAt(), ProvisioningSwitch.Counts.of(manualMembers[0], plan),
-                    run.note(), resyncId, plan);
+                    run.note(), plan);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(started, new IllegalStateException("interrupted (scim-sync is stopping)"));
@@ -249,20 +250,6 @@ public final class ProvisioningService implements AutoCloseable {
         return String.format(Locale.ROOT, "held: %d removals of %d manual members exceed the organization's limit "
                 + "(%d%% / %d members); nothing changed, switch again with force to apply", removals, manual,
                 s.maxRemovalPercent(), s.maxRemovalCount());
-    }
-
-    /** A member resync after a switch, for directory users the database had no row of; best effort. */
-    private String resync(String organizationId) {
-        if (resyncs == null) {
-            return null;
-        }
-        try {
-            return resyncs.start(organizationId, "members", false, false).resyncId();
-        } catch (RuntimeException e) {
-            LOG.warn("the member resync after the switch of {} did not start ({}); run `scim-sync resync --org {} "
-                    + "--scope members`", organizationId, Redact.emailsIn(String.valueOf(e.getMessage())), organizationId);
-            return null;
-        }
     }
 
     private ProvisioningSwitch failed(ProvisioningSwitch started, Exception e) {

@@ -8,12 +8,10 @@ import java.util.List;
  * {@code running} (scanning the directory), then {@code previewed} (dry run), {@code applied}, {@code held} (the
  * removal safeguard stopped it: nothing changed) or {@code failed} (nothing changed). The lists hold at most
  * {@value #MAX_ITEMS} items each; {@code counts} are exact. They hold emails, for the admin who asked: never logged.
- *
- * @param resyncId the member resync started after the switch, when some directory users had no row yet; else null
  */
 public record ProvisioningSwitch(String switchId, String organizationId, String mode, boolean dryRun, boolean force,
                                  String state, Instant startedAt, Instant finishedAt, int maxRemovalPercent,
-                                 int maxRemovalCount, Counts counts, String note, String error, String resyncId,
+                                 int maxRemovalCount, Counts counts, String note, String error,
                                  List<ProvisioningPlan.Linked> linked, List<ProvisioningPlan.Created> created,
                                  List<ProvisioningPlan.Removed> removed, List<ProvisioningPlan.Ambiguous> ambiguous,
                                  List<ProvisioningPlan.Kept> kept) {
@@ -35,14 +33,14 @@ public record ProvisioningSwitch(String switchId, String organizationId, String 
     static ProvisioningSwitch running(String switchId, String organizationId, String mode, boolean dryRun,
                                       boolean force, Instant startedAt, int maxRemovalPercent, int maxRemovalCount) {
         return new ProvisioningSwitch(switchId, organizationId, mode, dryRun, force, "running", startedAt, null,
-                maxRemovalPercent, maxRemovalCount, Counts.NONE, null, null, null, List.of(), List.of(), List.of(),
+                maxRemovalPercent, maxRemovalCount, Counts.NONE, null, null, List.of(), List.of(), List.of(),
                 List.of(), List.of());
     }
 
-    ProvisioningSwitch finished(String finalState, Instant at, Counts newCounts, String newNote, String resync,
+    ProvisioningSwitch finished(String finalState, Instant at, Counts newCounts, String newNote,
                                 ProvisioningPlan plan) {
         return new ProvisioningSwitch(switchId, organizationId, mode, dryRun, force, finalState, startedAt, at,
-                maxRemovalPercent, maxRemovalCount, newCounts, newNote, null, resync,
+                maxRemovalPercent, maxRemovalCount, newCounts, newNote, null,
                 cap(plan == null ? List.of() : plan.linked()), cap(plan == null ? List.of() : plan.created()),
                 cap(plan == null ? List.of() : plan.removed()), cap(plan == null ? List.of() : plan.ambiguous()),
                 cap(plan == null ? List.of() : plan.kept()));
@@ -50,7 +48,7 @@ public record ProvisioningSwitch(String switchId, String organizationId, String 
 
     ProvisioningSwitch failed(Instant at, String reason) {
         return new ProvisioningSwitch(switchId, organizationId, mode, dryRun, force, "failed", startedAt, at,
-                maxRemovalPercent, maxRemovalCount, counts, "nothing changed", reason, null, List.of(), List.of(),
+                maxRemovalPercent, maxRemovalCount, counts, "nothing changed", reason, List.of(), List.of(),
                 List.of(), List.of(), List.of());
     }
 

@@ -268,7 +268,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         }
         if (database != null) {
             // switches to scim scan WorkOS: only where the poller runs too (scanner non-null)
-            provisioning = new ProvisioningService(new ProvisioningStore(database.dataSource()), scanner, resyncs,
+            provisioning = new ProvisioningService(new ProvisioningStore(database.dataSource()), scanner,
                     maxRemovalPercent, maxRemovalCount, registry, Clock.systemUTC());
             started.add(provisioning);
         }

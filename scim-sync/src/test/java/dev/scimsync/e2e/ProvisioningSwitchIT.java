@@ -254,6 +254,50 @@ class ProvisioningSwitchIT {
                 .statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void shouldWriteTheScannedUsers_WhenThePipelineHasNoRowOfThem() throws Exception {
+        String org = idp.createOrganization("Initech");
+        assertThat(api("PUT", "/api/organizations/" + org, "{\"name\": \"Initech\"}").statusCode()).isEqualTo(201);
+        CreatedDirectory directory = idp.createDirectory(org, "Initech Entra");
+        idp.seed(directory.id(), 5, 0, 0, false); // users WorkOS lists, but no event of them: the pipeline has no row
+        List<DirectorySnapshot.User> users = idp.snapshot(directory.id()).users();
+        long first = addMember(org, users.get(0).email().toUpperCase(Locale.ROOT));
+        long second = addMember(org, " " + users.get(1).email());
+        long gone = addMember(org, "gone@initech.test");
+        long deleted = addMember(org, "deleted@initech.test");
+        assertThat(api("DELETE", "/api/organizations/" + org + "/members/" + deleted, null).statusCode()).isEqualTo(200);
+        assertThat(api("DELETE", "/api/organizations/" + org + "/members/" + deleted, null).statusCode())
+                .as("already removed").isEqualTo(404);
+        assertThat(scalar("SELECT removed_at IS NOT NULL FROM members WHERE id = " + deleted)).isEqualTo("t");
+
+        // 1 removal of 3 manual members is over the default 20 %: forced
+        JsonNode applied = switchTo(org, "scim", false, true, "applied");
+        assertThat(applied.path("counts").toString()).isEqualTo("{\"manual\":3,\"linked\":2,\"created\":3,"
+                + "\"removed\":1,\"ambiguous\":0,\"kept\":0}");
+        assertThat(scalar("SELECT removed_at IS NOT NULL FROM members WHERE id = " + gone)).isEqualTo("t");
+        // the scanned users, written as a resync's snapshot would (its items' version: updated_at, event id "")
+        Set<List<String>> expected = new HashSet<>();
+        users.forEach(u -> expected.add(List.of(u.id(), u.email(), u.firstName(), u.lastName(), u.state(), "")));
+        assertThat(rows("SELECT directory_user_id, email, first_name, last_name, state, version_event_id FROM members "
+                + "WHERE organization_id = '" + org + "' AND source = 'directory' AND removed_at IS NULL"))
+                .isEqualTo(expected);
+        assertThat(scalar("SELECT members FROM sync_status WHERE organization_id = '" + org + "'")).isEqualTo("5");
+        for (int i = 0; i < 2; i++) {
+            DirectorySnapshot.User user = users.get(i);
+            assertThat(scalar("SELECT id || ' ' || directory_user_id || ' ' || email || ' ' || last_name || ' ' || role "
+                    + "FROM members WHERE directory_user_id = '" + user.id() + "'")).isEqualTo((i == 0 ? first : second)
+                    + " " + user.id() + " " + user.email() + " " + user.lastName() + " role-"
+                    + (i == 0 ? user.email().toUpperCase(Locale.ROOT) : user.email()).toLowerCase(Locale.ROOT));
+        }
+        // a later change of a user the pipeline had never seen lands on the linked row
+        idp.scimReplaceUser(directory.id(), directory.scimToken(), users.get(0).id(), users.get(0).email(), "Later",
+                users.get(0).lastName(), true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Later".equals(scalar("SELECT first_name FROM members "
+                + "WHERE id = " + first)));
+        assertThat(scalar("SELECT count(*) FROM members WHERE organization_id = '" + org + "' AND removed_at IS NULL"))
+                .isEqualTo("5");
+    }
+
     // --- helpers
 
     private static String person(int i) {
@@ -262,7 +306,7 @@ class ProvisioningSwitchIT {
 
     private long addMember(String org, String email) throws Exception {
         ObjectNode body = Json.MAPPER.createObjectNode().put("email", email).put("first_name", "Manual")
-                .put("last_name", "Member").put("role", "role-" + email.toLowerCase(Locale.ROOT));
+                .put("last_name", "Member").put("role", "role-" + email.strip().toLowerCase(Locale.ROOT));
         HttpResponse<String> response = api("POST", "/api/organizations/" + org + "/members", body.toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json(response).path("id").asLong();
@@ -341,6 +385,10 @@ class ProvisioningSwitchIT {
         CommandLine command = ScimSyncCommand.commandLine().setOut(new PrintWriter(new StringWriter()))
                 .setErr(new PrintWriter(new StringWriter()));
         return command.execute(all.toArray(String[]::new));
+    }
+
+    private Set<List<String>> rows(String sql) throws Exception {
+        return TestPipeline.rows(schema, sql);
     }
 
     private HttpResponse<String> api(String method, String path, String body) throws Exception {

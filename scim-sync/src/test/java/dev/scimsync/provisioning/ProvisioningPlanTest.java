@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +23,13 @@ class ProvisioningPlanTest {
         user("directory_user_ada", "ada@example.com");
         user("directory_user_grace", "GRACE@example.com");
 
-        ProvisioningPlan plan = plan(null, Map.of("directory_user_ada", 101L));
+        ProvisioningPlan plan = plan(null);
 
         assertThat(plan.linked()).containsExactly(
                 new ProvisioningPlan.Linked(1, "directory_user_ada", "ada@example.com"),
                 new ProvisioningPlan.Linked(2, "directory_user_grace", "GRACE@example.com"));
-        assertThat(plan.links()).extracting(ProvisioningStore.Link::directoryRowId).as("the row to merge, if any")
-                .containsExactly(101L, null);
+        assertThat(plan.links()).containsExactly(new ProvisioningStore.Link(1, "directory_user_ada"),
+                new ProvisioningStore.Link(2, "directory_user_grace"));
         assertThat(plan.created()).isEmpty();
         assertThat(plan.removed()).isEmpty();
         assertThat(plan.ambiguous()).isEmpty();
@@ -42,7 +41,7 @@ class ProvisioningPlanTest {
         user("directory_user_a", "shared@example.com");
         user("directory_user_b", "Shared@Example.com");
 
-        ProvisioningPlan plan = plan(null, Map.of());
+        ProvisioningPlan plan = plan(null);
 
         assertThat(plan.linked()).isEmpty();
         assertThat(plan.ambiguous()).containsExactly(new ProvisioningPlan.Ambiguous("shared@example.com",
@@ -59,7 +58,7 @@ class ProvisioningPlanTest {
         member(2, " TWICE@example.com");
         user("directory_user_t", "twice@example.com");
 
-        ProvisioningPlan plan = plan(null, Map.of());
+        ProvisioningPlan plan = plan(null);
 
         assertThat(plan.linked()).isEmpty();
         assertThat(plan.ambiguous()).singleElement().satisfies(a -> {
@@ -78,7 +77,7 @@ class ProvisioningPlanTest {
         user("directory_user_new", "new@example.com");
         user("directory_user_no_email", null);
 
-        ProvisioningPlan plan = plan(1L, Map.of());
+        ProvisioningPlan plan = plan(1L);
 
         assertThat(plan.removed()).containsExactly(new ProvisioningPlan.Removed(2, "gone@example.com"),
                 new ProvisioningPlan.Removed(3, null));
@@ -95,7 +94,7 @@ class ProvisioningPlanTest {
         member(1, "owner@example.com");
         user("directory_user_owner", "Owner@example.com");
 
-        ProvisioningPlan plan = plan(1L, Map.of());
+        ProvisioningPlan plan = plan(1L);
 
         assertThat(plan.linked()).extracting(ProvisioningPlan.Linked::memberId).containsExactly(1L);
         assertThat(plan.kept()).isEmpty();
@@ -116,8 +115,8 @@ class ProvisioningPlanTest {
                 .isEqualTo(new NewMember("a@b.test", null, null, null));
     }
 
-    private ProvisioningPlan plan(Long primaryOwner, Map<String, Long> rows) {
-        return ProvisioningPlan.of(manual, directory, primaryOwner, rows);
+    private ProvisioningPlan plan(Long primaryOwner) {
+        return ProvisioningPlan.of(manual, directory, primaryOwner);
     }
 
     private void member(long id, String email) {
@@ -125,7 +124,6 @@ class ProvisioningPlanTest {
     }
 
     private void user(String id, String email) {
-        directory.add(new ProvisioningPlan.DirectoryUser(id, email, "directory_1", "idp_" + id, "First", "Last",
-                "active"));
+        directory.add(new ProvisioningPlan.DirectoryUser(id, email));
     }
 }

@@ -8,13 +8,13 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.scimsync.core.model.Member;
+import dev.scimsync.writer.apply.DirectoryMemberUpserts;
 import dev.scimsync.writer.db.OrganizationLocks;
 import dev.scimsync.writer.db.PostgresDialect;
 
@@ -52,13 +52,10 @@ public final class ProvisioningStore {
     static final String PRESENT_MANUAL = "SELECT id, email FROM members WHERE organization_id = ? AND source = 'manual' "
             + "AND removed_at IS NULL ORDER BY id";
 
-    static final String DIRECTORY_ROWS = "SELECT id, directory_user_id FROM members WHERE organization_id = ? "
-            + "AND directory_user_id IS NOT NULL";
-
-    /** The links whose directory user has a row: that row's values, to be merged into the manual member. */
+    /** Each link's directory row (the scanned users were upserted just before): its values, merged into the member. */
     static final String STAGE_LINKS = "CREATE TEMP TABLE provisioning_links ON COMMIT DROP AS "
-            + "SELECT l.member_id, d.* FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS l(member_id, row_id) "
-            + "JOIN members d ON d.id = l.row_id AND d.organization_id = ? AND d.source = 'directory'";
+            + "SELECT l.member_id, d.* FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS l(member_id, user_id) "
+            + "JOIN members d ON d.organization_id = ? AND d.directory_user_id = l.user_id";
 
     /** A Primary Owner that was the directory row stays the Primary Owner: the manual member it merges into. */
     static final String MOVE_PRIMARY_OWNER = "UPDATE organizations o SET primary_owner_member_id = l.member_id "
@@ -75,20 +72,9 @@ public final class ProvisioningStore {
             + "email = l.email, first_name = l.first_name, last_name = l.last_name, state = l.state, roles = l.roles, "
             + "custom_attributes = l.custom_attributes, version_at = l.version_at, "
             + "version_event_id = l.version_event_id, updated_at = GREATEST(m.updated_at, l.updated_at), "
-            + "removed_at = NULL FROM provisioning_links l WHERE m.id = l.member_id AND m.source = 'manual'";
-
-    /**
-     * Links to directory users the database has no row of yet (the pipeline has not seen them): the scan's
-     * attributes and the oldest possible version, so that the first change the pipeline brings of them wins.
-     */
-    static final String LINK_FROM_SCAN = "UPDATE members m SET source = 'directory', "
-            + "directory_user_id = l.directory_user_id, directory_id = l.directory_id, idp_id = l.idp_id, "
-            + "email = COALESCE(l.email, m.email), first_name = l.first_name, last_name = l.last_name, state = l.state, "
-            + "version_at = CAST('-infinity' AS timestamptz), version_event_id = '', updated_at = ? "
-            + "FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), "
-            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) "
-            + "AS l(member_id, directory_user_id, directory_id, idp_id, email, first_name, last_name, state) "
-            + "WHERE m.id = l.member_id AND m.organization_id = ? AND m.source = 'manual'";
+            + "removed_at = CASE WHEN m.id IS NOT DISTINCT FROM (SELECT o.primary_owner_member_id FROM organizations o "
+            + "WHERE o.id = m.organization_id) THEN NULL ELSE l.removed_at END "
+            + "FROM provisioning_links l WHERE m.id = l.member_id AND m.source = 'manual'";
 
     static final String REMOVE_UNMATCHED = "UPDATE members m SET removed_at = ?, updated_at = ? "
             + "WHERE m.organization_id = ? AND m.id = ANY (CAST(? AS bigint[])) AND m.source = 'manual' "
@@ -126,19 +112,12 @@ public final class ProvisioningStore {
     public record ManualMember(long id, String email) {
     }
 
-    /**
-     * What a switch to SCIM reads under the organization's lock: the organization, its present manual members, and
-     * the id of the directory row of each directory user the database has one of (present or removed).
-     */
-    public record Members(Organization organization, List<ManualMember> manual, Map<String, Long> directoryRows) {
+    /** What a switch to SCIM reads under the organization's lock: the organization and its present manual members. */
+    public record Members(Organization organization, List<ManualMember> manual) {
     }
 
-    /**
-     * A manual member taking a directory user's identity. {@code directoryRowId}: the row the pipeline keeps of that
-     * user, merged into the member; null when there is none yet, and the scan's attributes are used.
-     */
-    public record Link(long memberId, String directoryUserId, Long directoryRowId, String directoryId, String idpId,
-                       String email, String firstName, String lastName, String state) {
+    /** A manual member taking a directory user's identity. */
+    public record Link(long memberId, String directoryUserId) {
     }
 
     /** A switch's run as {@code sync_runs} keeps it (kind {@code provisioning}). */
@@ -149,9 +128,10 @@ public final class ProvisioningStore {
 
     /**
      * The switch's decision, made on what {@link #switchToScim} read under the lock: the run to record and, when
-     * {@code apply}, the links and removals to make (and the mode set to scim).
+     * {@code apply}, the directory users to upsert (as WorkOS listed them, with the version a resync's snapshot item
+     * carries), the links and removals to make (and the mode set to scim).
      */
-    public record Decision(boolean apply, List<Link> links, List<Long> removals, Run run) {
+    public record Decision(boolean apply, List<Member> directoryUsers, List<Link> links, List<Long> removals, Run run) {
     }
 
     /** Decides a switch on the organization's members as read under its lock. */
@@ -293,10 +273,10 @@ public final class ProvisioningStore {
         return inTransaction(organizationId, c -> {
             Organization org = known(c, organizationId);
             requireMode(org, "manual");
-            Decision decision = planner.plan(new Members(org, manualMembers(c, organizationId),
-                    directoryRows(c, organizationId)));
+            Decision decision = planner.plan(new Members(org, manualMembers(c, organizationId)));
             if (decision.apply()) {
-                link(c, organizationId, decision.links(), now);
+                DirectoryMemberUpserts.upsert(c, decision.directoryUsers());
+                link(c, organizationId, decision.links());
                 removeUnmatched(c, organizationId, decision.removals(), now);
                 setMode(c, organizationId, "scim", now);
                 recount(c, organizationId);
@@ -363,48 +343,23 @@ public final class ProvisioningStore {
         }
     }
 
-    private void link(Connection c, String organizationId, List<Link> links, Instant now) throws SQLException {
-        List<Long> mergedMembers = new ArrayList<>();
-        List<Long> mergedRows = new ArrayList<>();
-        List<Link> fromScan = new ArrayList<>();
-        for (Link link : links) {
-            if (link.directoryRowId() != null) {
-                mergedMembers.add(link.memberId());
-                mergedRows.add(link.directoryRowId());
-            } else {
-                fromScan.add(link);
-            }
+    private static void link(Connection c, String organizationId, List<Link> links) throws SQLException {
+        if (links.isEmpty()) {
+            return;
         }
-        if (!mergedMembers.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(STAGE_LINKS)) {
-                ps.setArray(1, c.createArrayOf("bigint", mergedMembers.toArray()));
-                ps.setArray(2, c.createArrayOf("bigint", mergedRows.toArray()));
-                ps.setString(3, organizationId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(MOVE_PRIMARY_OWNER)) {
-                ps.setString(1, organizationId);
-                ps.executeUpdate();
-            }
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate(DELETE_MERGED_ROWS);
-                s.executeUpdate(LINK_FROM_ROWS);
-            }
+        try (PreparedStatement ps = c.prepareStatement(STAGE_LINKS)) {
+            ps.setArray(1, c.createArrayOf("bigint", links.stream().map(Link::memberId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", links.stream().map(Link::directoryUserId).toArray()));
+            ps.setString(3, organizationId);
+            ps.executeUpdate();
         }
-        if (!fromScan.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(LINK_FROM_SCAN)) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setArray(2, c.createArrayOf("bigint", fromScan.stream().map(Link::memberId).toArray()));
-                ps.setArray(3, c.createArrayOf("text", fromScan.stream().map(Link::directoryUserId).toArray()));
-                ps.setArray(4, c.createArrayOf("text", fromScan.stream().map(Link::directoryId).toArray()));
-                ps.setArray(5, c.createArrayOf("text", fromScan.stream().map(Link::idpId).toArray()));
-                ps.setArray(6, c.createArrayOf("text", fromScan.stream().map(Link::email).toArray()));
-                ps.setArray(7, c.createArrayOf("text", fromScan.stream().map(Link::firstName).toArray()));
-                ps.setArray(8, c.createArrayOf("text", fromScan.stream().map(Link::lastName).toArray()));
-                ps.setArray(9, c.createArrayOf("text", fromScan.stream().map(Link::state).toArray()));
-                ps.setString(10, organizationId);
-                ps.executeUpdate();
-            }
+        try (PreparedStatement ps = c.prepareStatement(MOVE_PRIMARY_OWNER)) {
+            ps.setString(1, organizationId);
+            ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(DELETE_MERGED_ROWS);
+            s.executeUpdate(LINK_FROM_ROWS);
         }
     }
 
@@ -468,19 +423,6 @@ public final class ProvisioningStore {
             }
         }
         return members;
-    }
-
-    private static Map<String, Long> directoryRows(Connection c, String organizationId) throws SQLException {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(DIRECTORY_ROWS)) {
-            ps.setString(1, organizationId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getString(2), rs.getLong(1));
-                }
-            }
-        }
-        return rows;
     }
 
     private static void requireMode(Organization org, String mode) {
