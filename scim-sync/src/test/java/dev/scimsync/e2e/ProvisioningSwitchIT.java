@@ -156,6 +156,19 @@ class ProvisioningSwitchIT {
         Set<Long> removed = Set.of(memberIds.get("left1@" + DOMAIN), memberIds.get("left2@" + DOMAIN));
         long shared = memberIds.get("shared@" + DOMAIN);
 
+        // a switch asked wrongly: every problem named, nothing started
+        HttpResponse<String> badSwitch = api("PUT", "/api/organizations/" + org + "/provisioning",
+                "{\"mode\": 3, \"dry_run\": \"yes\"}");
+        assertThat(badSwitch.statusCode()).isEqualTo(400);
+        assertThat(json(badSwitch).path("error").asText()).isEqualTo("invalid switch: mode must be text; dry_run must be "
+                + "true or false");
+        assertThat(api("PUT", "/api/organizations/" + org + "/provisioning", "{\"mode\": \"scom\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(api("PUT", "/api/organizations/" + org + "/provisioning", "{\"mode\": \"manual\"}").statusCode())
+                .as("already manual").isEqualTo(409);
+        assertThat(api("GET", "/api/organizations/" + org + "/provisioning", null).statusCode())
+                .as("no switch started yet").isEqualTo(404);
+
         // dry run: exactly the plan, nothing changed
         String before = dump();
         JsonNode preview = switchTo(org, "scim", true, false, "previewed");

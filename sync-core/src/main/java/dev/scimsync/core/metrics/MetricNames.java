@@ -64,7 +64,10 @@ public final class MetricNames {
     // provisioning mode (manual <-> scim)
     /** Provisioning switches, tagged with {@link #TAG_MODE} (the mode switched to) and {@link #TAG_RESULT}. */
     public static final String PROVISIONING_SWITCHES = "scim_sync.provisioning.switches";
-    /** Members applied switches to scim linked, created, removed or left ambiguous, tagged {@link #TAG_OPERATION}. */
+    /**
+     * What applied switches to scim did, tagged {@link #TAG_OPERATION}: members linked, created and removed, and
+     * emails left ambiguous.
+     */
     public static final String PROVISIONING_MEMBERS = "scim_sync.provisioning.members";
     /** From the request to the outcome (a switch to scim: the directory scan dominates). */
     public static final String PROVISIONING_DURATION = "scim_sync.provisioning.duration";
