@@ -277,8 +277,11 @@ class ProvisioningSwitchIT {
         long first = addMember(org, users.get(0).email().toUpperCase(Locale.ROOT));
         long second = addMember(org, " " + users.get(1).email());
         long gone = addMember(org, "gone@initech.test");
-        long deleted = addMember(org, "deleted@initech.test");
-        assertThat(api("DELETE", "/api/organizations/" + org + "/members/" + deleted, null).statusCode()).isEqualTo(200);
+        assertThat(cli("member", "add", "--org", org, "--email", "deleted@initech.test", "--role", "viewer"))
+                .isEqualTo(ExitCodes.OK);
+        long deleted = Long.parseLong(scalar("SELECT id FROM members WHERE email = 'deleted@initech.test'"));
+        assertThat(scalar("SELECT source || ' ' || role FROM members WHERE id = " + deleted)).isEqualTo("manual viewer");
+        assertThat(cli("member", "remove", "--org", org, "--id", String.valueOf(deleted))).isEqualTo(ExitCodes.OK);
         assertThat(api("DELETE", "/api/organizations/" + org + "/members/" + deleted, null).statusCode())
                 .as("already removed").isEqualTo(404);
         assertThat(scalar("SELECT removed_at IS NOT NULL FROM members WHERE id = " + deleted)).isEqualTo("t");
