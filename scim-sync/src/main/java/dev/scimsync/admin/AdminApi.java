@@ -31,7 +31,7 @@ final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String ID = "([A-Za-z0-9_\\-]+)";
     private static final Pattern ORGANIZATION_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,200}");
-    private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/" + ID + "/status$");
+    private static final Pattern ORG_STATUS = Pattern.compile("^/api/organizations/" + ID + "(?:/status)?$");
     private static final Pattern ORG_VERIFY = Pattern.compile("^/api/organizations/" + ID + "/verify(?:/" + ID + ")?$");
     private static final Pattern ORG_RESYNC = Pattern.compile("^/api/organizations/" + ID + "/resync$");
     private static final Pattern REPLAY = Pattern.compile("^/api/replay(?:/" + ID + ")?$");
@@ -47,6 +47,7 @@ final class AdminApi {
     private final ReplayService replays;
     private final DirectoryRoutes directory;
     private final AccessRoutes access;
+    private final ProvisioningRoutes provisioning;
 
     AdminApi(AdminToken token, StatusSource status, AdminServices services) {
         this.token = token;
@@ -56,6 +57,7 @@ final class AdminApi {
         this.replays = services.replays();
         this.directory = new DirectoryRoutes(status, services.directory(), services.previews(), services.deadLetters());
         this.access = new AccessRoutes(services.mappings(), services.access());
+        this.provisioning = new ProvisioningRoutes(services.provisioning());
     }
 
     /** A request with the bearer token in its {@code Authorization} header. */
@@ -87,7 +89,7 @@ final class AdminApi {
 
     private void route(ApiExchange exchange, String path) {
         Matcher m;
-        if (directory.route(exchange, path) || access.route(exchange, path)) {
+        if (provisioning.route(exchange, path) || directory.route(exchange, path) || access.route(exchange, path)) {
             return;
         } else if (path.equals("/api/organizations")) {
             allow(exchange, "GET");
@@ -109,6 +111,10 @@ final class AdminApi {
     private void organizationStatus(ApiExchange exchange, String organizationId) {
         Map<String, Object> body = new LinkedHashMap<>(status.status(organizationId)
                 .orElseThrow(() -> new ApiException(404, "unknown organization " + organizationId)));
+        Map<String, Object> mode = provisioning.status(organizationId);
+        if (mode != null) {
+            body.put("provisioning", mode);
+        }
         // what this instance knows of a resync before its markers reach the database (scanning…)
         if (resyncs != null) {
             resyncs.progress(organizationId).ifPresent(p -> body.put("resync_request", p));

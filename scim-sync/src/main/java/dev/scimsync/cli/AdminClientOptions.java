@@ -81,6 +81,11 @@ final class AdminClientOptions {
         return send("PUT", path, Duration.ofSeconds(120), body);
     }
 
+    /** DELETE on the admin API; the answer's JSON document. */
+    JsonNode delete(String path) {
+        return send("DELETE", path, Duration.ofSeconds(30), null);
+    }
+
     private JsonNode send(String method, String path, Duration timeout) {
         return send(method, path, timeout, null);
     }

@@ -87,6 +87,11 @@ final class BenchCommand implements Callable<Integer> {
             + "for listing the users")
     boolean resync;
 
+    @Option(names = "--provisioning", description = "then switch the organization to manual, change 1%% of the "
+            + "manual members' emails to upper case, add 0.5%% manual members the directory does not have, and time "
+            + "the switch back to scim (dry run and applied) against WorkOS's floor for listing the users")
+    boolean provisioning;
+
     @Option(names = "--replay", description = "then replay every organization from the events topic and report its "
             + "events/s against reading the events topic with a plain consumer plus a COPY of the rows")
     boolean replay;
@@ -225,6 +230,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (resync) {
                     resync(runtime, admin, directory, seed, results);
+                }
+                if (provisioning) {
+                    new ProvisioningBench(runtime, directory.organizationId(), users, timeout, results).run();
                 }
                 if (replay) {
                     replay(runtime, run + ".events", events, copy, results);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scim-sync", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps organizations' members and groups in sync with their WorkOS directories.",
         subcommands = {RunCommand.class, PollerCommand.class, ProcessorCommand.class, WriterCommand.class,
-            StatusCommand.class, MembersCommand.class, MappingsCommand.class, ResyncCommand.class, VerifyCommand.class, ReplayCommand.class, EmulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            StatusCommand.class, MembersCommand.class, MappingsCommand.class, ResyncCommand.class, MemberCommand.class, ProvisioningCommand.class, VerifyCommand.class, ReplayCommand.class, EmulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done, or stopped cleanly",

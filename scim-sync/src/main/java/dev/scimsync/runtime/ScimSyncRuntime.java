@@ -58,6 +58,7 @@ import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
 import dev.scimsync.writer.WriterConfig;
 import dev.scimsync.replay.ReplayService;
+import dev.scimsync.provisioning.ProvisioningService;
 import dev.scimsync.resync.ResyncService;
 import dev.scimsync.resync.ResyncSettings;
 import dev.scimsync.verify.OrganizationDatabase;
@@ -68,6 +69,7 @@ import dev.scimsync.workos.DirectoryLookup;
 import dev.scimsync.workos.WorkosDirectoryLookup;
 import dev.scimsync.writer.access.AccessQueries;
 import dev.scimsync.writer.access.GroupMappingService;
+import dev.scimsync.writer.provisioning.ProvisioningStore;
 import dev.scimsync.writer.query.DirectoryQueries;
 import dev.scimsync.writer.query.OrganizationQueries;
 import dev.scimsync.writer.replay.ShadowSwitch;
@@ -113,6 +115,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
     private ResyncService resyncs;
     private ReplayService replays;
     private ResyncPreviews previews;
+    private ProvisioningService provisioning;
     private Path dataDir;
     /** Static group membership of this instance's consumers; null where the data directory is not locked. */
     private String instanceId;
@@ -234,6 +237,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                 started.add(replays);
             }
         }
+        DirectoryScanner scanner = null;
         if (pollerConfig != null) {
             PollerConfig effective = pollerConfig.withConnections(infrastructure.kafkaBootstrap(),
                     infrastructure.workosApiKey(), infrastructure.workosBaseUrl());
@@ -246,7 +250,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
             checks.put("poller", poller::ready);
             SdkDirectoryApi directoryApi = new SdkDirectoryApi(workos);
             WorkosRetry scanRetry = new WorkosRetry(effective.maxBackoff(), effective.maxRetryAfter(), pollerMetrics);
-            DirectoryScanner scanner = new DirectoryScanner(directoryApi, scanRetry, scanUserRequestsPerSecond);
+            scanner = new DirectoryScanner(directoryApi, scanRetry, scanUserRequestsPerSecond);
             DirectoryLookup lookup = new WorkosDirectoryLookup(directoryApi, scanRetry, scanUserRequestsPerSecond,
                     Duration.ofSeconds(5));
             // one transactional id per process: resyncs of two poller instances must not fence each other
@@ -265,6 +269,12 @@ public final class ScimSyncRuntime implements AutoCloseable {
                         new OrganizationQueries(database.dataSource())), Clock.systemUTC());
                 started.add(previews);
             }
+        }
+        if (database != null) {
+            // switches to scim scan WorkOS: only where the poller runs too (scanner non-null)
+            provisioning = new ProvisioningService(new ProvisioningStore(database.dataSource()), scanner,
+                    maxRemovalPercent, maxRemovalCount, registry, Clock.systemUTC());
+            started.add(provisioning);
         }
         if (processorStarting != null) {
             try {
@@ -290,7 +300,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                     new AdminServices(verifier, resyncs, replays,
                             database == null ? null : new DirectoryQueries(database.dataSource()), previews,
                             new DeadLetterReader(infrastructure.kafkaBootstrap(), new Topics(topicPrefix).dlq().name(),
-                                    Duration.ofSeconds(3)),
+                                    Duration.ofSeconds(3)), provisioning,
                             database == null ? null : new GroupMappingService(database.dataSource(), maxRemovalPercent,
                                     maxRemovalCount, Clock.systemUTC()),
                             database == null ? null : new AccessQueries(database.dataSource())),
@@ -432,6 +442,11 @@ public final class ScimSyncRuntime implements AutoCloseable {
     }
 
     /** Replays, when this process runs both the processor and the writer; null otherwise. */
+    /** Provisioning modes and manual members; null where this process has no organization database. */
+    public ProvisioningService provisioning() {
+        return provisioning;
+    }
+
     public ReplayService replays() {
         return replays;
     }

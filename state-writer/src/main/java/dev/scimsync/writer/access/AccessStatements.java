@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>the Primary Owner (not removed by hand) is {@code owner}, whatever the directory says, and keeps a seat;</li>
  *   <li>a removed member, or one whose directory state is not {@code active}, holds nothing (role, seat tier and
- *       spend limit null, no capabilities);</li>
+ *       spend limit null, no capabilities); so does a directory member of an organization in {@code manual}
+ *       provisioning mode (its members are the manual ones; directory rows are kept current for a later switch);</li>
  *   <li>with advanced group mappings on, among the mapped groups the member is in (groups not removed), the one with
  *       the highest priority decides role and seat tier; the highest-priority one that sets a spend limit decides
  *       it. Priorities are unique per organization; should two ever tie, the smaller group id wins;</li>
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  *       role, the default seat tier, and no spend limit.</li>
  * </ol>
  * Each value carries what decided it: a directory group id, {@code default}, {@code own_role},
- * {@code primary_owner}, {@code removed} or {@code inactive}.
+ * {@code primary_owner}, {@code removed}, {@code inactive} or {@code manual_mode}.
  */
 final class AccessStatements {
 
@@ -76,21 +77,25 @@ final class AccessStatements {
             + "LEFT JOIN LATERAL (" + BEST_MAPPING + " AND mp.spend_limit_amount IS NOT NULL "
             + "ORDER BY mp.priority DESC, mp.directory_group_id LIMIT 1) lim ON true "
             + "CROSS JOIN LATERAL (SELECT o.primary_owner_member_id IS NOT DISTINCT FROM m.id AND m.removed_at IS NULL AS owner, "
-            + "m.removed_at IS NOT NULL AS removed, COALESCE(m.state, 'active') <> 'active' AS inactive) f "
+            + "m.removed_at IS NOT NULL AS removed, COALESCE(m.state, 'active') <> 'active' AS inactive, "
+            + "o.provisioning_mode = 'manual' AND m.source = 'directory' AS unprovisioned) f "
             + "CROSS JOIN LATERAL (SELECT "
-            + "CASE WHEN f.owner THEN '" + Roles.OWNER + "' WHEN f.removed OR f.inactive THEN NULL "
+            + "CASE WHEN f.owner THEN '" + Roles.OWNER + "' WHEN f.removed OR f.inactive OR f.unprovisioned THEN NULL "
             + "WHEN best.role IS NOT NULL THEN best.role WHEN m.role IS NOT NULL THEN m.role "
             + "ELSE COALESCE(s.default_role, '" + DEFAULT_ROLE + "') END AS role, "
             + "CASE WHEN f.owner THEN 'primary_owner' WHEN f.removed THEN 'removed' WHEN f.inactive THEN 'inactive' "
+            + "WHEN f.unprovisioned THEN 'manual_mode' "
             + "WHEN best.role IS NOT NULL THEN best.directory_group_id WHEN m.role IS NOT NULL THEN 'own_role' "
             + "ELSE 'default' END AS role_decided_by, "
-            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive) THEN NULL "
+            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive OR f.unprovisioned) THEN NULL "
             + "ELSE COALESCE(best.seat_tier, s.default_seat_tier, '" + DEFAULT_SEAT_TIER + "') END AS seat_tier, "
             + "CASE WHEN NOT f.owner AND f.removed THEN 'removed' WHEN NOT f.owner AND f.inactive THEN 'inactive' "
+            + "WHEN NOT f.owner AND f.unprovisioned THEN 'manual_mode' "
             + "WHEN best.seat_tier IS NOT NULL THEN best.directory_group_id ELSE 'default' END AS seat_tier_decided_by, "
-            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive) THEN NULL ELSE lim.spend_limit_amount END AS spend_limit_amount, "
-            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive) THEN NULL ELSE lim.spend_limit_currency END AS spend_limit_currency, "
+            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive OR f.unprovisioned) THEN NULL ELSE lim.spend_limit_amount END AS spend_limit_amount, "
+            + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive OR f.unprovisioned) THEN NULL ELSE lim.spend_limit_currency END AS spend_limit_currency, "
             + "CASE WHEN NOT f.owner AND f.removed THEN 'removed' WHEN NOT f.owner AND f.inactive THEN 'inactive' "
+            + "WHEN NOT f.owner AND f.unprovisioned THEN 'manual_mode' "
             + "WHEN lim.spend_limit_amount IS NOT NULL THEN lim.directory_group_id ELSE 'default' END AS spend_limit_decided_by"
             + ") x)";
 

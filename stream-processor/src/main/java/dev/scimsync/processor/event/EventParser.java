@@ -177,24 +177,14 @@ public final class EventParser {
 
     private static Member member(Payload p, String org, JsonNode user, Version version, Instant createdAt) {
         p.checkOrganization(user, org);
-        return new Member(org, p.requiredText(user, "id"), text(user, "directory_id"), text(user, "idp_id"),
-                DirectoryUsers.email(user), text(user, "first_name"), text(user, "last_name"), text(user, "state"),
-                roles(user), user.hasNonNull("custom_attributes") ? user.get("custom_attributes") : null,
-                version, createdAt, false);
+        p.requiredText(user, "id");
+        return DirectoryUsers.member(org, user, version, createdAt);
     }
 
     private static Group group(Payload p, String org, JsonNode group, Version version, Instant createdAt) {
         p.checkOrganization(group, org);
         return new Group(org, p.requiredText(group, "id"), text(group, "directory_id"), text(group, "idp_id"),
                 text(group, "name"), version, createdAt, false);
-    }
-
-    /** {@code roles} as received, else the single {@code role}. */
-    private static JsonNode roles(JsonNode user) {
-        if (user.hasNonNull("roles")) {
-            return user.get("roles");
-        }
-        return user.hasNonNull("role") ? user.get("role") : null;
     }
 
     private static String text(JsonNode node, String field) {

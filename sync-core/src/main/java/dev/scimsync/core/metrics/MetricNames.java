@@ -65,6 +65,17 @@ public final class MetricNames {
     /** Entities found different in the last drift check of an organization, tagged with {@link #TAG_TYPE}. */
     public static final String VERIFY_DRIFT = "scim_sync.verify.drift";
 
+    // provisioning mode (manual <-> scim)
+    /** Provisioning switches, tagged with {@link #TAG_MODE} (the mode switched to) and {@link #TAG_RESULT}. */
+    public static final String PROVISIONING_SWITCHES = "scim_sync.provisioning.switches";
+    /**
+     * What applied switches to scim did, tagged {@link #TAG_OPERATION}: members linked, created and removed, and
+     * emails left ambiguous.
+     */
+    public static final String PROVISIONING_MEMBERS = "scim_sync.provisioning.members";
+    /** From the request to the outcome (a switch to scim: the directory scan dominates). */
+    public static final String PROVISIONING_DURATION = "scim_sync.provisioning.duration";
+
     // common tags
     public static final String TAG_STAGE = "stage";
     public static final String TAG_TYPE = "type";
@@ -74,6 +85,7 @@ public final class MetricNames {
     public static final String TAG_RESULT = "result";
     public static final String TAG_ORGANIZATION = "organization";
     public static final String TAG_CAUSE = "cause";
+    public static final String TAG_MODE = "mode";
 
     private MetricNames() {
     }
