@@ -139,7 +139,8 @@ class StateWriterIT {
         Map<String, String> expected = db.checksums();
 
         // the database lost its rows and offsets (restored from an empty backup); Kafka still has its hint
-        db.execute("TRUNCATE members, groups, group_memberships, group_membership_removals, sync_status, sync_runs, "
+        db.execute("TRUNCATE member_access, member_access_changes, group_mappings, access_roles, access_settings, "
+                + "members, groups, group_memberships, group_membership_removals, sync_status, sync_runs, "
                 + "writer_offsets, organizations");
         assertThat(TestTopics.committed(config.groupId())).isNotEmpty();
         runUntilCaughtUp(new StateWriter(config, db.dataSource(), new SimpleMeterRegistry()), ends);
