@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -23,10 +24,10 @@ import dev.scimsync.writer.access.GroupSync;
 /**
  * {@code bench --mappings}: (1) a group sync that moves every member of the seeded organization to another seat
  * tier (its default tier changed, advanced mappings off), timed until all access rows and their audit rows are
- * committed, against one plain SQL {@code UPDATE} of the same rows in the same run; (2) access lag while membership
- * changes flow at each rate with every group mapped: access commits in the transaction of the membership change,
- * so the writer's sync lag of those events is the access lag; afterwards no member's access may differ from the
- * rules.
+ * committed, against one plain SQL {@code UPDATE} of the same rows in the same run; (2) the lag of membership changes
+ * flowing at each rate, with advanced mappings off and then with every group mapped: access commits in the
+ * transaction of the membership change, so the writer's sync lag of those events is the access lag; afterwards no
+ * member's access may differ from the rules.
  */
 final class MappingBench {
 
@@ -71,29 +72,37 @@ final class MappingBench {
                     + " members, the group sync moved " + moved);
         }
 
-        // membership changes with every group mapped
+        // membership changes: first with advanced mappings off (access recomputed, never changed), then with every
+        // group mapped (most changes change a member's access and write an audit row), in the same run
         DirectorySnapshot snapshot = admin.snapshot(directory.id());
         List<String> groups = snapshot.groups().stream().map(DirectorySnapshot.Group::id).sorted().toList();
-        mappings.replace(org, allGroupsMapped(groups), false, true);
         Set<String> present = ConcurrentHashMap.newKeySet();
         snapshot.memberships().forEach(m -> present.add(m.groupId() + "/" + m.userId()));
         List<String> users = lag.userIds;
+        AtomicLong next = new AtomicLong();
         for (int rate : rates) {
-            LagBench.Measured measured = lag.measure(rate, duration, (client, n) -> {
-                String group = groups.get((int) (n % groups.size()));
-                String user = users.get((int) ((n * 7919) % users.size()));
-                boolean remove = !present.add(group + "/" + user);
-                if (remove) {
-                    present.remove(group + "/" + user);
+            for (boolean mapped : List.of(false, true)) {
+                mappings.replace(org, mapped ? allGroupsMapped(groups) : standard, false, true);
+                long offset = next.get();
+                LagBench.Measured measured = lag.measure(rate, duration, (client, i) -> {
+                    long n = offset + i;
+                    next.accumulateAndGet(n + 1, Math::max);
+                    String group = groups.get((int) (n % groups.size()));
+                    String user = users.get((int) ((n * 7919) % users.size()));
+                    boolean remove = !present.add(group + "/" + user);
+                    if (remove) {
+                        present.remove(group + "/" + user);
+                    }
+                    client.scimPatchGroupMembers(directory.id(), directory.scimToken(), group,
+                            remove ? List.of() : List.of(user), remove ? List.of(user) : List.of());
+                });
+                String lagKind = (mapped ? "access-lag-" : "membership-lag-") + rate;
+                lag.report(lagKind, mapped ? "membership changes/s, every group mapped"
+                        : "membership changes/s, advanced mappings off", duration, measured);
+                try (Connection c = db.getConnection()) {
+                    results.count(lagKind, "stale_access", "  members whose access differs from the rules afterwards",
+                            AccessRecompute.stale(c, org));
                 }
-                client.scimPatchGroupMembers(directory.id(), directory.scimToken(), group,
-                        remove ? List.of() : List.of(user), remove ? List.of(user) : List.of());
-            });
-            String lagKind = "access-lag-" + rate;
-            lag.report(lagKind, "membership changes/s (every group mapped)", duration, measured);
-            try (Connection c = db.getConnection()) {
-                results.count(lagKind, "stale_access", "  members whose access differs from the rules afterwards",
-                        AccessRecompute.stale(c, org));
             }
         }
     }

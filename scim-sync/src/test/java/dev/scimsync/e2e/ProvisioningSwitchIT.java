@@ -230,8 +230,9 @@ class ProvisioningSwitchIT {
         assertThat(scalar("SELECT count(*) FROM members m LEFT JOIN member_access a ON a.member_id = m.id WHERE "
                 + "m.organization_id = '" + org + "' AND m.removed_at IS NULL AND (a.role IS NULL OR a.seat_tier IS NULL)"))
                 .as("present members without a role or a seat").isEqualTo("0");
-        assertThat(scalar("SELECT role || ' ' || role_decided_by FROM member_access WHERE member_id = " + linked.get(0).get(0)))
-                .isEqualTo("role-" + linked.get(0).get(2) + " own_role");
+        List<String> aLink = linked.iterator().next();
+        assertThat(scalar("SELECT role || ' ' || role_decided_by FROM member_access WHERE member_id = " + aLink.get(0)))
+                .isEqualTo("role-" + aLink.get(2) + " own_role");
         assertThat(scalar("SELECT role || ' ' || role_decided_by FROM member_access WHERE member_id = " + owner))
                 .isEqualTo("owner primary_owner");
         for (long id : removed) {
