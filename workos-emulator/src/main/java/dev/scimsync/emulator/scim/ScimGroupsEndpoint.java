@@ -69,7 +69,9 @@ final class ScimGroupsEndpoint {
 
     void patch(Exchange exchange, String directoryId, String id) {
         new GroupPatcher(model, directoryId, id).apply(PatchOperation.parse(exchange.body()));
-        // Okta accepts 204 but Entra ID and others expect the resource back
+        // Okta accepts 204 but Entra ID and others expect the resource back; like every operation that returns a
+        // resource, it may leave attributes out (RFC 7644 3.9): with excludedAttributes=members a group of
+        // thousands is not listed back for each membership change
         respond(exchange, directoryId, id);
     }
 
@@ -80,7 +82,8 @@ final class ScimGroupsEndpoint {
 
     private void respond(Exchange exchange, String directoryId, String id) {
         DirectoryGroup group = model.group(directoryId, id);
-        exchange.respond(200, ScimGroupMapper.resource(group, model.memberIds(directoryId, id),
+        boolean withMembers = !String.valueOf(exchange.query("excludedAttributes")).contains("members");
+        exchange.respond(200, ScimGroupMapper.resource(group, withMembers ? model.memberIds(directoryId, id) : null,
                 location(exchange, directoryId, id)), ScimErrors.CONTENT_TYPE, Map.of());
     }
 

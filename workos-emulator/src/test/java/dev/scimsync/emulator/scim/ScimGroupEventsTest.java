@@ -122,6 +122,22 @@ class ScimGroupEventsTest {
     }
 
     @Test
+    void shouldLeaveTheMembersOutOfThePatchAnswer_WhenExcludedAttributesNamesThem() {
+        String groupId = createGroup("Engineers", List.of(ada, bob));
+        JsonNode patch = Json.MAPPER.valueToTree(Map.of(
+                "schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"),
+                "Operations", List.of(Map.of("op", "Add", "path", "members", "value", List.of(Map.of("value", cy))))));
+
+        JsonNode without = fixture.admin().scim("PATCH", directory.id(), directory.scimToken(),
+                "/Groups/" + groupId + "?excludedAttributes=members", patch);
+        JsonNode with = fixture.admin().scim("PATCH", directory.id(), directory.scimToken(), "/Groups/" + groupId, patch);
+
+        assertThat(without.has("members")).isFalse();
+        assertThat(without.get("id").asText()).isEqualTo(groupId);
+        assertThat(with.get("members")).hasSize(3);
+    }
+
+    @Test
     void shouldNotChangeTheUsersUpdatedAt_WhenMembershipChanges() {
         DirectorySnapshot before = fixture.admin().snapshot(directory.id());
 
