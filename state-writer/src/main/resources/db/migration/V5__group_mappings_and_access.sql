@@ -68,5 +68,4 @@ CREATE TABLE member_access_changes (
 CREATE INDEX member_access_changes_by_member ON member_access_changes (member_id, id);
 CREATE INDEX member_access_changes_by_organization ON member_access_changes (organization_id, changed_at);
 
--- Members stored before this version get their access from the defaults in V5_1 (a Java migration, cause
--- 'backfill'): it computes the access of every member without a member_access row.
+-- Members stored before this version get their access when the writer starts (Database.migrate, cause 'backfill').

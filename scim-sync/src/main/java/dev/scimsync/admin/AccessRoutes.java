@@ -26,6 +26,11 @@ final class AccessRoutes {
     private static final List<String> FIELDS = List.of("advanced_group_mappings", "default", "seat_tiers", "roles",
             "mappings");
 
+    /** A misspelt key (spend_limits) or a priority of 10.7 must be refused, not dropped or truncated. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = Json.MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
     private final GroupMappingService mappings;
     private final AccessQueries access;
 
@@ -71,7 +76,7 @@ final class AccessRoutes {
         JsonNode body = exchange.jsonBody(FIELDS);
         GroupMappingSet set;
         try {
-            set = Json.MAPPER.treeToValue(body, GroupMappingSet.class);
+            set = STRICT.treeToValue(body, GroupMappingSet.class);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "the group mappings do not have the expected shape: "
                     + e.getOriginalMessage());

@@ -38,6 +38,9 @@ public record NewMember(String email, String firstName, String lastName, String 
         String firstName = text(body, "first_name", MAX_NAME, problems);
         String lastName = text(body, "last_name", MAX_NAME, problems);
         String role = text(body, "role", MAX_ROLE, problems);
+        if ("owner".equals(role)) {
+            problems.add("role owner is only the Primary Owner's");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid member: " + String.join("; ", problems));
         }

@@ -99,6 +99,7 @@ class GroupMappingsIT {
                    "spend_limit": {"amount": -5, "currency": "USD"}}]}""".formatted(admins));
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(Json.MAPPER.readTree(invalid.body()).path("problems")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "default is required ({\"role\": …, \"seat_tier\": …})",
                 "mapping of directory_group_nope: unknown group (not a present group of the organization)",
                 "mapping of directory_group_nope: unknown role 'boss'",
                 "mapping of " + admins + ": duplicate priority 1",
@@ -154,8 +155,18 @@ class GroupMappingsIT {
         assertThat(cli(listing, "members", "--org", org, "--role", "admin")).isEqualTo(ExitCodes.OK);
         assertThat(listing.toString()).contains(users.get(1), users.get(7)).doesNotContain(users.get(0))
                 .contains("2 member(s)");
+        // seats followed the IdP: user 7 standard → enterprise, user 0 enterprise → none (read every 15 s)
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics().contains("scim_sync_seats{organization=\"" + org
-                + "\",tier=\"enterprise\"} 2.0"));
+                + "\",tier=\"standard\"} 5.0"));
+        assertThat(metrics()).contains("scim_sync_seats{organization=\"" + org + "\",tier=\"enterprise\"} 2.0",
+                "scim_sync_seats{organization=\"" + org + "\",tier=\"premium\"} 4.0");
+        // a misspelt field is refused, not dropped
+        HttpResponse<String> misspelt = put("/api/organizations/" + org + "/group-mappings", """
+                {"advanced_group_mappings": true, "default": {"role": "member", "seat_tier": "standard"},
+                 "mappings": [{"directory_group_id": "%s", "role": "admin", "seat_tier": "premium", "priority": 1,
+                   "spend_limits": {"amount": 5, "currency": "USD"}}]}""".formatted(admins));
+        assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+        assertThat(misspelt.body()).contains("spend_limits");
     }
 
     private int cli(StringWriter out, String... args) {

@@ -13,6 +13,8 @@ import org.postgresql.Driver;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.scimsync.writer.access.AccessRecompute;
+
 /**
  * The organization database: a HikariCP pool and the Flyway migrations in {@code classpath:db/migration}.
  * Migrations run in the JDBC URL's {@code currentSchema} when it names one (Flyway creates it if needed),
@@ -74,7 +76,30 @@ public final class Database implements AutoCloseable {
         if (schema != null) {
             configuration = configuration.schemas(schema).defaultSchema(schema);
         }
-        return configuration.load().migrate();
+        MigrateResult result = configuration.load().migrate();
+        backfillAccess(dataSource, schema);
+        return result;
+    }
+
+    /**
+     * Members without a member_access row (stored before access existed) get theirs, from the rules of this version
+     * (cause {@code backfill}); a no-op otherwise. Here rather than in a migration: a released migration must not
+     * run whatever SQL a later version's rules need.
+     */
+    private static void backfillAccess(DataSource dataSource, String schema) {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            if (schema != null) {
+                connection.setSchema(schema);
+            }
+            int members = AccessRecompute.backfill(connection);
+            if (members > 0) {
+                org.slf4j.LoggerFactory.getLogger(Database.class).info("computed the access of {} members stored "
+                        + "before access existed", members);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("computing the access of members stored before access existed failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     public DataSource dataSource() {

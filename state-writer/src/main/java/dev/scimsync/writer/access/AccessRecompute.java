@@ -47,6 +47,8 @@ public final class AccessRecompute {
 
     private final List<String[]> users = new ArrayList<>();
     private final List<String[]> groups = new ArrayList<>();
+    /** Changes noted so far: each one's place in the batch, for the cause (the last change of a member wins). */
+    private long changes;
 
     /**
      * Notes a change the batch applied (statuses and resync runs decide no access and are ignored).
@@ -77,7 +79,7 @@ public final class AccessRecompute {
         }
         try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(AccessStatements.TARGET_CHANGES))) {
             bind(connection, ps, 1, users);
-            bind(connection, ps, 5, groups);
+            bind(connection, ps, 6, groups);
             return ps.executeUpdate();
         }
     }
@@ -138,18 +140,18 @@ public final class AccessRecompute {
         }
     }
 
-    private static void add(List<String[]> into, String organizationId, String id, Cause cause) {
-        into.add(new String[] {organizationId, id, cause.kind(), cause.id()});
+    private void add(List<String[]> into, String organizationId, String id, Cause cause) {
+        into.add(new String[] {organizationId, id, cause.kind(), cause.id(), Long.toString(changes++)});
     }
 
     private static void bind(Connection connection, PreparedStatement ps, int first, List<String[]> rows)
             throws SQLException {
-        for (int column = 0; column < 4; column++) {
+        for (int column = 0; column < 5; column++) {
             Object[] values = new Object[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
-                values[i] = rows.get(i)[column];
+                values[i] = column < 4 ? rows.get(i)[column] : (Object) Long.valueOf(rows.get(i)[column]);
             }
-            ps.setArray(first + column, connection.createArrayOf("text", values));
+            ps.setArray(first + column, connection.createArrayOf(column < 4 ? "text" : "bigint", values));
         }
     }
 }

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  *   <li>with advanced group mappings on, among the mapped groups the member is in (groups not removed), the one with
  *       the highest priority decides role and seat tier; the highest-priority one that sets a spend limit decides
  *       it. Priorities are unique per organization; should two ever tie, the smaller group id wins;</li>
- *   <li>otherwise the member's own role ({@code members.role}, a manual member's) or the organization's default
- *       role, the default seat tier, and no spend limit.</li>
+ *   <li>otherwise the member's own role ({@code members.role}, a manual member's; never {@code owner}, which is only
+ *       the Primary Owner's) or the organization's default role, the default seat tier, and no spend limit.</li>
  * </ol>
  * Each value carries what decided it: a directory group id, {@code default}, {@code own_role},
  * {@code primary_owner}, {@code removed}, {@code inactive} or {@code manual_mode}.
@@ -32,14 +32,17 @@ final class AccessStatements {
     static final String DEFAULT_SEAT_TIER = "standard";
     static final List<String> DEFAULT_SEAT_TIERS = List.of("free", "standard", "premium", "enterprise");
 
-    /** The members to recompute, with the cause recorded for each, from arrays of changed users and groups. */
+    /**
+     * The members to recompute, with the cause recorded for each, from arrays of changed users and groups, each change
+     * with its place in the batch ({@code n}, one numbering for both): a member's cause is its batch's last change.
+     */
     static final String TARGET_CHANGES = "target AS (SELECT DISTINCT ON (m.id) m.id AS member_id, r.ck AS cause_kind, "
             + "CASE WHEN r.ck = 'resync' AND r.cid IS NULL THEN (SELECT ss.last_resync_id FROM sync_status ss "
             + "WHERE ss.organization_id = m.organization_id) ELSE r.cid END AS cause_id "
             + "FROM (SELECT k.org, k.uid, k.ck, k.cid, k.n FROM unnest(CAST(? AS text[]), CAST(? AS text[]), "
-            + "CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS k(org, uid, ck, cid, n) "
+            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS k(org, uid, ck, cid, n) "
             + "UNION ALL SELECT gm.organization_id, gm.directory_user_id, k.ck, k.cid, k.n FROM unnest(CAST(? AS text[]), "
-            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS k(org, gid, ck, cid, n) "
+            + "CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS k(org, gid, ck, cid, n) "
             + "JOIN group_memberships gm ON gm.organization_id = k.org AND gm.directory_group_id = k.gid) r "
             + "JOIN members m ON m.organization_id = r.org AND m.directory_user_id = r.uid AND m.directory_user_id IS NOT NULL "
             + "ORDER BY m.id, r.n DESC)";
@@ -81,11 +84,12 @@ final class AccessStatements {
             + "o.provisioning_mode = 'manual' AND m.source = 'directory' AS unprovisioned) f "
             + "CROSS JOIN LATERAL (SELECT "
             + "CASE WHEN f.owner THEN '" + Roles.OWNER + "' WHEN f.removed OR f.inactive OR f.unprovisioned THEN NULL "
-            + "WHEN best.role IS NOT NULL THEN best.role WHEN m.role IS NOT NULL THEN m.role "
+            + "WHEN best.role IS NOT NULL THEN best.role WHEN m.role IS NOT NULL AND m.role <> '" + Roles.OWNER + "' THEN m.role "
             + "ELSE COALESCE(s.default_role, '" + DEFAULT_ROLE + "') END AS role, "
             + "CASE WHEN f.owner THEN 'primary_owner' WHEN f.removed THEN 'removed' WHEN f.inactive THEN 'inactive' "
             + "WHEN f.unprovisioned THEN 'manual_mode' "
-            + "WHEN best.role IS NOT NULL THEN best.directory_group_id WHEN m.role IS NOT NULL THEN 'own_role' "
+            + "WHEN best.role IS NOT NULL THEN best.directory_group_id "
+            + "WHEN m.role IS NOT NULL AND m.role <> '" + Roles.OWNER + "' THEN 'own_role' "
             + "ELSE 'default' END AS role_decided_by, "
             + "CASE WHEN NOT f.owner AND (f.removed OR f.inactive OR f.unprovisioned) THEN NULL "
             + "ELSE COALESCE(best.seat_tier, s.default_seat_tier, '" + DEFAULT_SEAT_TIER + "') END AS seat_tier, "

@@ -27,7 +27,8 @@ import dev.scimsync.writer.db.OrganizationLocks;
  * in one transaction under the organization's lock it writes the new set, computes every member's access under it,
  * and then either rolls back (dry run; or held by the safeguard when it would downgrade more members than the
  * organization's removal limits) or writes the changed access with an audit row each ({@code cause_kind
- * group_sync}) and commits. Every outcome is recorded in {@code sync_runs}.
+ * group_sync}) and commits. Every group sync that got past validation is recorded in {@code sync_runs} (applied,
+ * previewed or held); a refused request (invalid set, unknown organization) or a database failure records nothing.
  */
 public final class GroupMappingService {
 
@@ -97,7 +98,10 @@ public final class GroupMappingService {
                 if (!MappingRows.organizationExists(connection, organizationId)) {
                     throw new UnknownOrganizationException(organizationId);
                 }
-                List<String> problems = MappingValidation.problems(set, MappingRows.presentGroups(connection, organizationId));
+                Set<String> known = MappingRows.presentGroups(connection, organizationId);
+                MappingRows.read(connection, organizationId).mappings()
+                        .forEach(mapping -> known.add(mapping.directoryGroupId()));
+                List<String> problems = MappingValidation.problems(requested, set, known);
                 if (!problems.isEmpty()) {
                     throw new InvalidMappingsException(problems);
                 }
@@ -117,7 +121,11 @@ public final class GroupMappingService {
                     connection.rollback();
                 }
             } catch (Exception | Error e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
             if (!result.state().equals(GroupSync.APPLIED)) {

@@ -1,5 +1,7 @@
 package dev.scimsync.writer.access;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -51,10 +53,11 @@ public record GroupMappingSet(
     /** The set with absent optional parts filled in (advanced mappings off, default tiers, no roles or mappings). */
     public GroupMappingSet normalized() {
         GroupMappingSet initial = initial();
+        // entries may be null (validation names them): no List.copyOf
         return new GroupMappingSet(advancedGroupMappings != null ? advancedGroupMappings : false,
                 defaults != null ? defaults : initial.defaults(),
-                seatTiers != null ? List.copyOf(seatTiers) : initial.seatTiers(),
-                roles != null ? List.copyOf(roles) : List.of(),
-                mappings != null ? List.copyOf(mappings) : List.of());
+                seatTiers != null ? Collections.unmodifiableList(new ArrayList<>(seatTiers)) : initial.seatTiers(),
+                roles != null ? Collections.unmodifiableList(new ArrayList<>(roles)) : List.of(),
+                mappings != null ? Collections.unmodifiableList(new ArrayList<>(mappings)) : List.of());
     }
 }

@@ -14,6 +14,7 @@ final class MappingValidation {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.:-]{0,63}");
     private static final Pattern CAPABILITY = Pattern.compile("[A-Za-z0-9_.:*-]{1,128}");
+    /** The admin API reads at most 64 KiB of body: about 400 mappings. */
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     static final int MAX_MAPPINGS = 1_000;
     static final int MAX_ROLES = 200;
@@ -21,8 +22,21 @@ final class MappingValidation {
     private MappingValidation() {
     }
 
-    static List<String> problems(GroupMappingSet set, Set<String> presentGroups) {
+    /**
+     * @param requested     the set as sent: a replacement must say whether advanced mappings are on and what the
+     *                      defaults are (an empty body must not quietly turn everything off)
+     * @param set           the same, normalized
+     * @param knownGroups   present groups, and groups mapped now (a mapping outlives its group: re-sending the set
+     *                      as read must pass)
+     */
+    static List<String> problems(GroupMappingSet requested, GroupMappingSet set, Set<String> knownGroups) {
         List<String> problems = new ArrayList<>();
+        if (requested.advancedGroupMappings() == null) {
+            problems.add("advanced_group_mappings is required (true or false)");
+        }
+        if (requested.defaults() == null) {
+            problems.add("default is required ({\"role\": …, \"seat_tier\": …})");
+        }
         List<String> tiers = set.seatTiers();
         if (tiers.isEmpty()) {
             problems.add("seat_tiers must name at least one tier");
@@ -54,7 +68,10 @@ final class MappingValidation {
                 problems.add("role '" + role.name() + "' has no capabilities list");
             } else {
                 role.capabilities().stream().filter(c -> c == null || !CAPABILITY.matcher(c).matches()).forEach(c ->
-                        problems.add("role '" + role.name() + "': capability '" + c + "' must be 1-128 of A-Z a-z 0-9 _ . : * -"));
+                        problems.add("role '" + role.name() + "': capability '" + c + "' must be 1-128 of A-Z a-z 0-9 _ . : -"));
+                if (role.capabilities().contains(Roles.EVERYTHING)) {
+                    problems.add("role '" + role.name() + "': capability * (every capability) is only the owner's");
+                }
             }
         }
         GroupMappingSet.Defaults defaults = set.defaults();
@@ -80,7 +97,7 @@ final class MappingValidation {
             String where = "mapping of " + group;
             if (group == null) {
                 problems.add("a mapping has no directory_group_id");
-            } else if (!presentGroups.contains(group)) {
+            } else if (!knownGroups.contains(group)) {
                 problems.add(where + ": unknown group (not a present group of the organization)");
             } else if (!groups.add(group)) {
                 problems.add(where + ": the group is mapped twice");
