@@ -88,10 +88,18 @@ public final class Database implements AutoCloseable {
      */
     private static void backfillAccess(DataSource dataSource, String schema) {
         try (java.sql.Connection connection = dataSource.getConnection()) {
+            // the schema for this transaction only (SET LOCAL): a pooled connection's own search path, which the
+            // pool would otherwise reset to its default (not the URL's currentSchema), stays as it was
+            connection.setAutoCommit(false);
             if (schema != null) {
-                connection.setSchema(schema);
+                try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                        "SELECT set_config('search_path', quote_ident(?), true)")) {
+                    ps.setString(1, schema);
+                    ps.executeQuery().close();
+                }
             }
             int members = AccessRecompute.backfill(connection);
+            connection.commit();
             if (members > 0) {
                 org.slf4j.LoggerFactory.getLogger(Database.class).info("computed the access of {} members stored "
                         + "before access existed", members);
