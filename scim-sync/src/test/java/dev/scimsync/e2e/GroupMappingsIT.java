@@ -123,6 +123,20 @@ class GroupMappingsIT {
         StringWriter applied = new StringWriter();
         assertThat(cli(applied, "mappings", "set", "--org", org, "--file", file.toString())).isEqualTo(ExitCodes.OK);
         assertThat(applied.toString()).startsWith("applied");
+        // back to the defaults would downgrade 6 of 12 members, over the default 20 %: held, exit 6, nothing changed
+        Path off = dataDir.resolve("off.json");
+        Files.writeString(off, """
+                {"advanced_group_mappings": false, "default": {"role": "member", "seat_tier": "standard"}}""");
+        String before = scalar("SELECT string_agg(a.member_id || ':' || a.role || ':' || a.seat_tier, ',' "
+                + "ORDER BY a.member_id) FROM member_access a");
+        StringWriter held = new StringWriter();
+        assertThat(cli(held, "mappings", "set", "--org", org, "--file", off.toString())).isEqualTo(ExitCodes.HELD);
+        assertThat(held.toString()).startsWith("held").contains("6 member(s) would be downgraded");
+        assertThat(scalar("SELECT string_agg(a.member_id || ':' || a.role || ':' || a.seat_tier, ',' "
+                + "ORDER BY a.member_id) FROM member_access a")).isEqualTo(before);
+        assertThat(get("/api/organizations/" + org + "/group-mappings").path("advanced_group_mappings").asBoolean())
+                .isTrue();
+
         JsonNode adminsNow = get("/api/organizations/" + org + "/members?role=admin");
         assertThat(adminsNow.path("members")).extracting(m -> m.path("directory_user_id").asText())
                 .containsExactlyInAnyOrderElementsOf(users.subList(0, 2));
