@@ -64,8 +64,7 @@ final class AccessRoutes {
             }
             return true;
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the organization database for " + path + " failed: "
-                    + e.getMessage(), e);
+            throw AdminApi.readFailed(path, e);
         }
     }
 
@@ -96,18 +95,10 @@ final class AccessRoutes {
     }
 
     private GroupMappingService service() {
-        if (mappings == null) {
-            throw new ApiException(501, "this instance has no organization database: ask the instance that runs "
-                    + "`scim-sync run` or `scim-sync writer`");
-        }
-        return mappings;
+        return AdminApi.needsDatabase(mappings);
     }
 
     private AccessQueries queries() {
-        if (access == null) {
-            throw new ApiException(501, "this instance has no organization database: ask the instance that runs "
-                    + "`scim-sync run` or `scim-sync writer`");
-        }
-        return access;
+        return AdminApi.needsDatabase(access);
     }
 }

@@ -227,6 +227,21 @@ final class AdminApi {
         throw new ApiException(400, name + " must be true or false, not '" + value + "'");
     }
 
+    /** {@code service} when this instance has the organization database; a 501 naming where to ask otherwise. */
+    static <T> T needsDatabase(T service) {
+        if (service == null) {
+            throw new ApiException(501, "this instance has no organization database: ask the instance that runs "
+                    + "`scim-sync run` or `scim-sync writer`");
+        }
+        return service;
+    }
+
+    /** A read of the organization database for {@code path} that failed: a 500 (its message is logged, not sent). */
+    static IllegalStateException readFailed(String path, java.sql.SQLException e) {
+        return new IllegalStateException("reading the organization database for " + path + " failed: "
+                + e.getMessage(), e);
+    }
+
     static void allow(ApiExchange exchange, String method) {
         allow(exchange, List.of(method));
     }

@@ -103,8 +103,7 @@ final class DirectoryRoutes {
             }
             return true;
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the organization database for " + path + " failed: "
-                    + e.getMessage(), e);
+            throw AdminApi.readFailed(path, e);
         }
     }
 
@@ -161,11 +160,7 @@ final class DirectoryRoutes {
     }
 
     private DirectoryQueries database() {
-        if (queries == null) {
-            throw new ApiException(501, "this instance has no organization database: ask the instance that runs "
-                    + "`scim-sync run` or `scim-sync writer`");
-        }
-        return queries;
+        return AdminApi.needsDatabase(queries);
     }
 
     private static int number(Map<String, String> query, String name, int absent, int min, int max) {

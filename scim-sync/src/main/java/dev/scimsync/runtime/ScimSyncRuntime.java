@@ -111,6 +111,9 @@ public final class ScimSyncRuntime implements AutoCloseable {
     /** Kafka Streams' start(), on its own thread while the poller starts; null when there is no processor. */
     private CompletableFuture<Void> processorStarting;
     private Database database;
+    /** The organization database's access services (null without a database). */
+    private AccessQueries access;
+    private GroupMappingService mappings;
     private Verifier verifier;
     private ResyncService resyncs;
     private ReplayService replays;
@@ -212,9 +215,12 @@ public final class ScimSyncRuntime implements AutoCloseable {
             started.add(writer);
             checks.put("database", this::databaseAnswers);
             checks.put("writer", () -> writer.isRunning());
-            status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()),
-                    new AccessQueries(database.dataSource()), checks, Clock.systemUTC());
-            started.add(new SeatGauges(new AccessQueries(database.dataSource()), registry, Duration.ofSeconds(15)));
+            access = new AccessQueries(database.dataSource());
+            mappings = new GroupMappingService(database.dataSource(), maxRemovalPercent, maxRemovalCount,
+                    Clock.systemUTC());
+            status = new DatabaseStatusSource(new OrganizationQueries(database.dataSource()), access, checks,
+                    Clock.systemUTC());
+            started.add(new SeatGauges(access, registry, Duration.ofSeconds(15)));
         }
         if (processorConfig != null) {
             ProcessorConfig effective = processorConfig.withBootstrapServers(infrastructure.kafkaBootstrap())
@@ -301,9 +307,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
                             database == null ? null : new DirectoryQueries(database.dataSource()), previews,
                             new DeadLetterReader(infrastructure.kafkaBootstrap(), new Topics(topicPrefix).dlq().name(),
                                     Duration.ofSeconds(3)), provisioning,
-                            database == null ? null : new GroupMappingService(database.dataSource(), maxRemovalPercent,
-                                    maxRemovalCount, Clock.systemUTC()),
-                            database == null ? null : new AccessQueries(database.dataSource())),
+                            mappings, access),
                     registry, AdminLimits.DEFAULT);
         } catch (IllegalStateException e) {
             // the port was free a moment ago (requireFreePort): taken since; the message names the variables
@@ -312,8 +316,7 @@ public final class ScimSyncRuntime implements AutoCloseable {
         started.add(adminServer);
         infrastructure.startDemoActivity(Duration.ofSeconds(2));
         if (infrastructure.demo() != null && database != null) {
-            started.add(DemoMappings.start(database.dataSource(), new GroupMappingService(database.dataSource(),
-                    maxRemovalPercent, maxRemovalCount, Clock.systemUTC()), infrastructure.demo().organizationId()));
+            started.add(DemoMappings.start(database.dataSource(), mappings, infrastructure.demo().organizationId()));
         }
     }
 

@@ -45,8 +45,12 @@ public final class AccessRecompute {
         }
     }
 
-    private final List<String[]> users = new ArrayList<>();
-    private final List<String[]> groups = new ArrayList<>();
+    /** One noted change: the user (or group) it concerns, its cause, its place in the batch. */
+    private record Noted(String organizationId, String id, Cause cause, long place) {
+    }
+
+    private final List<Noted> users = new ArrayList<>();
+    private final List<Noted> groups = new ArrayList<>();
     /** Changes noted so far: each one's place in the batch, for the cause (the last change of a member wins). */
     private long changes;
 
@@ -140,18 +144,16 @@ public final class AccessRecompute {
         }
     }
 
-    private void add(List<String[]> into, String organizationId, String id, Cause cause) {
-        into.add(new String[] {organizationId, id, cause.kind(), cause.id(), Long.toString(changes++)});
+    private void add(List<Noted> into, String organizationId, String id, Cause cause) {
+        into.add(new Noted(organizationId, id, cause, changes++));
     }
 
-    private static void bind(Connection connection, PreparedStatement ps, int first, List<String[]> rows)
+    private static void bind(Connection connection, PreparedStatement ps, int first, List<Noted> rows)
             throws SQLException {
-        for (int column = 0; column < 5; column++) {
-            Object[] values = new Object[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                values[i] = column < 4 ? rows.get(i)[column] : (Object) Long.valueOf(rows.get(i)[column]);
-            }
-            ps.setArray(first + column, connection.createArrayOf(column < 4 ? "text" : "bigint", values));
-        }
+        ps.setArray(first, connection.createArrayOf("text", rows.stream().map(Noted::organizationId).toArray()));
+        ps.setArray(first + 1, connection.createArrayOf("text", rows.stream().map(Noted::id).toArray()));
+        ps.setArray(first + 2, connection.createArrayOf("text", rows.stream().map(n -> n.cause().kind()).toArray()));
+        ps.setArray(first + 3, connection.createArrayOf("text", rows.stream().map(n -> n.cause().id()).toArray()));
+        ps.setArray(first + 4, connection.createArrayOf("bigint", rows.stream().map(Noted::place).toArray()));
     }
 }

@@ -98,10 +98,8 @@ public final class GroupMappingService {
                 if (!MappingRows.organizationExists(connection, organizationId)) {
                     throw new UnknownOrganizationException(organizationId);
                 }
-                Set<String> known = MappingRows.presentGroups(connection, organizationId);
-                MappingRows.read(connection, organizationId).mappings()
-                        .forEach(mapping -> known.add(mapping.directoryGroupId()));
-                List<String> problems = MappingValidation.problems(requested, set, known);
+                List<String> problems = MappingValidation.problems(requested, set,
+                        MappingRows.mappableGroups(connection, organizationId));
                 if (!problems.isEmpty()) {
                     throw new InvalidMappingsException(problems);
                 }

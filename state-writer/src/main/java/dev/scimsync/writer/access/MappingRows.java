@@ -29,11 +29,14 @@ final class MappingRows {
         }
     }
 
-    static Set<String> presentGroups(Connection connection, String organizationId) throws SQLException {
+    /** The groups a mapping may name: present ones, and those mapped now (a mapping outlives its group). */
+    static Set<String> mappableGroups(Connection connection, String organizationId) throws SQLException {
         Set<String> groups = new HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT directory_group_id FROM groups WHERE organization_id = ? AND removed_at IS NULL")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT directory_group_id FROM groups "
+                + "WHERE organization_id = ? AND removed_at IS NULL "
+                + "UNION SELECT directory_group_id FROM group_mappings WHERE organization_id = ?")) {
             ps.setString(1, organizationId);
+            ps.setString(2, organizationId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     groups.add(rs.getString(1));
