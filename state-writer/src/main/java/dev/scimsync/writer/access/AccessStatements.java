@@ -126,6 +126,12 @@ final class AccessStatements {
             + "FROM computed c LEFT JOIN member_access a ON a.member_id = c.member_id "
             + "WHERE a.member_id IS NULL OR " + STORED + " IS DISTINCT FROM " + NEW + ")";
 
+    /**
+     * Writes the diff, then an audit row per diff row. The upsert has no condition, so every diff row is written (and a
+     * data-modifying CTE always runs to completion): the audit reads the diff itself. It used to join the upsert's
+     * {@code RETURNING}, which PostgreSQL, misjudging the diff at one row, ran as a nested loop (500 x 500 comparisons,
+     * two thirds of a batch's recompute).
+     */
     private static final String WRITE = " , written AS (INSERT INTO member_access AS t (member_id, organization_id, role, "
             + "capabilities, seat_tier, spend_limit_amount, spend_limit_currency, role_decided_by, seat_tier_decided_by, "
             + "spend_limit_decided_by, updated_at) SELECT member_id, organization_id, role, capabilities, seat_tier, "
@@ -134,12 +140,11 @@ final class AccessStatements {
             + "capabilities = excluded.capabilities, seat_tier = excluded.seat_tier, "
             + "spend_limit_amount = excluded.spend_limit_amount, spend_limit_currency = excluded.spend_limit_currency, "
             + "role_decided_by = excluded.role_decided_by, seat_tier_decided_by = excluded.seat_tier_decided_by, "
-            + "spend_limit_decided_by = excluded.spend_limit_decided_by, updated_at = excluded.updated_at "
-            + "RETURNING t.member_id) "
+            + "spend_limit_decided_by = excluded.spend_limit_decided_by, updated_at = excluded.updated_at) "
             + "INSERT INTO member_access_changes (organization_id, member_id, directory_user_id, changed_at, cause_kind, "
             + "cause_id, old_access, new_access) SELECT d.organization_id, d.member_id, d.directory_user_id, now(), "
             + "d.cause_kind, d.cause_id, CASE WHEN d.had THEN " + json("d.old_") + " END, " + json("d.") + " "
-            + "FROM diff d JOIN written w ON w.member_id = d.member_id ORDER BY d.member_id";
+            + "FROM diff d ORDER BY d.member_id";
 
     /** The diff's columns a preview reads, plus the member's email for the listing. */
     private static final String PREVIEW = " SELECT d.member_id, d.directory_user_id, m.email, d.had, d.old_role, "
