@@ -51,7 +51,11 @@ public final class EventsPoller implements AutoCloseable {
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     /** How a round of polling ended. */
-    private enum Round { MORE, CAUGHT_UP, STALLED }
+    /**
+     * How a round ended: more full pages to read, caught up (with nothing new, or {@code LIVE}: after publishing new
+     * events, when more are likely to follow soon), or stalled.
+     */
+    private enum Round { MORE, CAUGHT_UP, LIVE, STALLED }
 
     /** What a poller is doing, for status and tests. */
     public enum State { STARTING, STANDBY, POLLING, STOPPED, FAILED }
@@ -201,6 +205,8 @@ public final class EventsPoller implements AutoCloseable {
                     lock.poll(backoff(stalledRounds));
                 } else if (round == Round.CAUGHT_UP) {
                     lock.poll(config.pollInterval());
+                } else if (round == Round.LIVE) {
+                    lock.poll(livePollInterval(config.pollInterval()));
                 }
             }
         } catch (ProducerFencedException e) {
@@ -321,7 +327,17 @@ public final class EventsPoller implements AutoCloseable {
             LOG.error("event {} sent to the DLQ: {}", dead.eventId(), dead.reason());
         }
         metrics.cursorAt(next.lastEventCreatedAt());
-        return round;
+        return round == Round.CAUGHT_UP && !envelopes.isEmpty() ? Round.LIVE : round;
+    }
+
+    /**
+     * The wait after a round that published new events and reached the head: half the poll interval. Changes come in
+     * bursts (a user added to several groups, an IdP push of many users), so the next poll is likely to find more, and
+     * the wait is most of the lag an event sees before Kafka. A quiet directory costs what the interval says (0.2 s:
+     * 300 requests/min), a busy one at most twice that (600/min, 10 % of WorkOS's 6,000).
+     */
+    private static Duration livePollInterval(Duration pollInterval) {
+        return pollInterval.dividedBy(2);
     }
 
     private void stalled(Cursor from, int pageSize) {

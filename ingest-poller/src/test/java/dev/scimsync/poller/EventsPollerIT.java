@@ -359,6 +359,45 @@ class EventsPollerIT {
     }
 
     @Test
+    void shouldPollAfterHalfTheInterval_WhileNewEventsArrive_AndAfterTheWholeIntervalWhenQuiet() throws Exception {
+        CreatedDirectory acme = directory("Acme");
+        user(acme, "first");
+        ScriptedWorkosProxy proxy = new ScriptedWorkosProxy(emulator.baseUrl());
+        toClose.add(proxy);
+        Duration interval = Duration.ofMillis(1_600);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        poller(proxy.baseUrl(), emulator.apiKey(), metrics, 100, Duration.ofMillis(200), interval);
+        await().atMost(Duration.ofSeconds(30)).until(() -> published(metrics) >= 1);
+
+        // quiet: nothing new, each poll the whole interval after the last one
+        int quietFrom = proxy.eventsRequests();
+        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.eventsRequests() >= quietFrom + 4);
+        List<Long> quiet = gaps(proxy.eventsRequestTimes().subList(quietFrom, quietFrom + 4));
+
+        // live: a change every 100 ms, so every poll from the second on publishes something
+        int liveFrom = proxy.eventsRequests();
+        for (int i = 0; proxy.eventsRequests() < liveFrom + 6; i++) {
+            user(acme, "live" + i);
+            Thread.sleep(100);
+        }
+        List<Long> live = gaps(proxy.eventsRequestTimes().subList(liveFrom + 2, liveFrom + 6));
+
+        assertThat(quiet).as("ms between polls of a quiet directory").allSatisfy(gap -> assertThat(gap)
+                .isGreaterThanOrEqualTo(interval.toMillis() - 50));
+        // half the interval (800 ms) plus the round's own time (a request and a Kafka transaction)
+        assertThat(live).as("ms between polls while events flow").allSatisfy(gap -> assertThat(gap)
+                .isBetween(interval.toMillis() / 2 - 50, interval.toMillis() - 100));
+    }
+
+    private static List<Long> gaps(List<Long> nanoTimes) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < nanoTimes.size(); i++) {
+            gaps.add((nanoTimes.get(i) - nanoTimes.get(i - 1)) / 1_000_000);
+        }
+        return gaps;
+    }
+
+    @Test
     void shouldCountLogAndBackOff_WhenPublishingKeepsFailing_AndResumeWithoutLossOnceItPasses() throws Exception {
         CreatedDirectory acme = directory("Acme");
         for (int i = 0; i < 5; i++) {
@@ -419,8 +458,13 @@ class EventsPollerIT {
 
     private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry, int pageLimit,
                                 Duration maxBackoff) {
+        return poller(baseUrl, apiKey, registry, pageLimit, maxBackoff, Duration.ofMillis(100));
+    }
+
+    private EventsPoller poller(String baseUrl, String apiKey, SimpleMeterRegistry registry, int pageLimit,
+                                Duration maxBackoff, Duration pollInterval) {
         PollerConfig config = PollerConfig.defaults(SharedKafka.bootstrapServers(), topics, apiKey, URI.create(baseUrl))
-                .withPollInterval(Duration.ofMillis(100))
+                .withPollInterval(pollInterval)
                 .withTransactionalId(transactionalId)
                 .withPageLimit(pageLimit)
                 .withBackoff(maxBackoff, Duration.ofSeconds(2));

@@ -37,6 +37,7 @@ final class ScriptedWorkosProxy implements AutoCloseable {
     private final String upstream;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger eventsRequests = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Long> eventsRequestTimes = new ConcurrentLinkedQueue<>();
     private volatile Answer always;
 
     ScriptedWorkosProxy(String upstream) throws IOException {
@@ -63,6 +64,11 @@ final class ScriptedWorkosProxy implements AutoCloseable {
         return eventsRequests.get();
     }
 
+    /** When each {@code GET /events} arrived ({@link System#nanoTime()}), in order. */
+    java.util.List<Long> eventsRequestTimes() {
+        return java.util.List.copyOf(eventsRequestTimes);
+    }
+
     boolean scriptDone() {
         return script.isEmpty();
     }
@@ -72,6 +78,7 @@ final class ScriptedWorkosProxy implements AutoCloseable {
             boolean events = exchange.getRequestURI().getPath().equals("/events");
             if (events) {
                 eventsRequests.incrementAndGet();
+                eventsRequestTimes.add(System.nanoTime());
                 Answer scripted = script.poll();
                 if (scripted == null) {
                     scripted = always;

@@ -19,7 +19,8 @@ public final class CommonSettings {
     public static final Setting<Path> DATA_DIR = Setting.path("SCIM_SYNC_DATA_DIR", "./data",
             "where the embedded broker, embedded database and generated admin token live");
     public static final Setting<Duration> POLL_INTERVAL = Setting.duration("SCIM_SYNC_POLL_INTERVAL", "PT0.2S",
-            "wait between Events API polls when the last page was not full (ISO-8601)");
+            "wait between Events API polls when the last page was not full, half of it after a poll that brought new "
+                    + "events (ISO-8601)");
     public static final Setting<String> DB_URL = Setting.postgresUrl("SCIM_SYNC_DB_URL",
             "JDBC URL of the organization database (PostgreSQL 13+); unset = embedded PostgreSQL under the data directory");
     public static final Setting<String> DB_USER = Setting.string("SCIM_SYNC_DB_USER", "postgres", "database user");
