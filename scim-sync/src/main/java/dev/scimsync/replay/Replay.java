@@ -73,6 +73,7 @@ final class Replay implements Runnable {
         this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId);
         this.shadowWriterConfig = context.writer().withTopics(shadow).withGroupId(context.writer().groupId() + "-" + id)
                 .withGroupInstanceId(null)
+                .withoutAccess() // the switch computes the access of the live rows it switched
                 .withDatabase(JdbcUrls.withSchema(context.writer().dbUrl(), shadowSchema), context.writer().dbUser(),
                         context.writer().dbPassword());
     }

@@ -110,7 +110,7 @@ public final class StateWriter implements AutoCloseable {
         this.decoder = new RecordDecoder(config.topics());
         this.batchWriter = new BatchWriter(dataSource, decoder, new OffsetStore(new PostgresDialect(), config.groupId()),
                 config.retry(), new KafkaDeadLetterSink(dlqProducer, config.topics().dlq().name(), DLQ_TIMEOUT),
-                new WriterMetrics(registry, Clock.systemUTC()), hooks::beforeDatabaseCommit);
+                new WriterMetrics(registry, Clock.systemUTC()), hooks::beforeDatabaseCommit, config.computeAccess());
     }
 
     static Properties consumerProperties(WriterConfig config) {

@@ -26,18 +26,21 @@ import dev.scimsync.writer.db.Retry;
  * @param retryBackoff   first backoff
  * @param retryMaxBackoff longest backoff
  * @param commitToKafka  also commit offsets to Kafka after the database commit (a hint only)
+ * @param groupInstanceId static group membership id; null = dynamic membership
+ * @param computeAccess  recompute the access of the members each batch changes (docs/database.md, "Access"); off only
+ *                       for a replay's shadow writer, whose rows the switch copies and then computes access from
  */
 public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId, int batchSize, Duration batchMaxWait,
                            String dbUrl, String dbUser, String dbPassword, int poolSize, int retryAttempts,
                            Duration retryBackoff, Duration retryMaxBackoff, boolean commitToKafka,
-                           String groupInstanceId) {
+                           String groupInstanceId, boolean computeAccess) {
 
     /** Without a static group membership. */
     public WriterConfig(String kafkaBootstrap, Topics topics, String groupId, int batchSize, Duration batchMaxWait,
                         String dbUrl, String dbUser, String dbPassword, int poolSize, int retryAttempts,
                         Duration retryBackoff, Duration retryMaxBackoff, boolean commitToKafka) {
         this(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize, retryAttempts,
-                retryBackoff, retryMaxBackoff, commitToKafka, null);
+                retryBackoff, retryMaxBackoff, commitToKafka, null, true);
     }
 
     public WriterConfig {
@@ -84,22 +87,22 @@ public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId,
 
     public WriterConfig withKafkaBootstrap(String bootstrap) {
         return new WriterConfig(bootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, computeAccess);
     }
 
     public WriterConfig withDatabase(String url, String user, String password) {
         return new WriterConfig(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, url, user, password, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, computeAccess);
     }
 
     public WriterConfig withBatch(int size, Duration maxWait) {
         return new WriterConfig(kafkaBootstrap, topics, groupId, size, maxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, computeAccess);
     }
 
     public WriterConfig withGroupId(String group) {
         return new WriterConfig(kafkaBootstrap, topics, group, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, computeAccess);
     }
 
     /**
@@ -108,13 +111,24 @@ public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId,
      */
     public WriterConfig withGroupInstanceId(String id) {
         return new WriterConfig(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, id);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, id, computeAccess);
     }
 
     /** The same settings on other topics (a replay's shadow state topics). */
     public WriterConfig withTopics(Topics other) {
         return new WriterConfig(kafkaBootstrap, other, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
-                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId);
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, computeAccess);
+    }
+
+    /**
+     * The same settings without the access recompute: for a replay's shadow writer only. The switch copies the shadow's
+     * members, groups and memberships into the live tables and recomputes the access of every switched organization in
+     * its transaction, so access computed in the shadow would be read by no one (and cost two of every three rows the
+     * shadow writes for a new member).
+     */
+    public WriterConfig withoutAccess() {
+        return new WriterConfig(kafkaBootstrap, topics, groupId, batchSize, batchMaxWait, dbUrl, dbUser, dbPassword, poolSize,
+                retryAttempts, retryBackoff, retryMaxBackoff, commitToKafka, groupInstanceId, false);
     }
 
     /** The database retry helper these settings describe. */
@@ -128,6 +142,6 @@ public record WriterConfig(String kafkaBootstrap, Topics topics, String groupId,
                 + ", batchSize=" + batchSize + ", batchMaxWait=" + batchMaxWait + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser
                 + ", dbPassword=" + Redact.secret(dbPassword) + ", poolSize=" + poolSize + ", retryAttempts=" + retryAttempts
                 + ", retryBackoff=" + retryBackoff + ", retryMaxBackoff=" + retryMaxBackoff
-                + ", commitToKafka=" + commitToKafka + "]";
+                + ", commitToKafka=" + commitToKafka + ", computeAccess=" + computeAccess + "]";
     }
 }

@@ -131,6 +131,28 @@ class AccessIT {
     }
 
     @Test
+    void shouldWriteRowsWithoutAccess_ForAReplaysShadowWriter() throws Exception {
+        try (TestDatabase shadow = TestDatabase.create()) {
+            BatchWriter shadowWriter = new BatchWriter(shadow.dataSource(), new RecordDecoder(topics),
+                    new OffsetStore(new PostgresDialect(), "shadow"), new Retry(3, Duration.ofMillis(10),
+                    Duration.ofMillis(50), dev.scimsync.writer.db.TransientErrors::isRetryable, d -> { }),
+                    letters -> { }, new WriterMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), () -> { }, false);
+
+            shadowWriter.write(log.consumerRecords());
+
+            try (Connection c = shadow.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM "
+                         + "group_memberships), (SELECT count(*) FROM member_access), (SELECT count(*) FROM "
+                         + "member_access_changes)")) {
+                rs.next();
+                assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+                        .as("members, memberships, access rows, audit rows").containsExactly(5L, 6L, 0L, 0L);
+            }
+        }
+        assertThat(access("u1")).as("the live writer's access, for comparison").containsEntry("role", "member");
+    }
+
+    @Test
     void shouldGiveDefaults_WhenAdvancedMappingsAreOff_AndMappingsOnce_TheyAreSwitchedOn() throws Exception {
         assertThat(access("u1")).containsEntry("role", "member").containsEntry("seat_tier", "standard")
                 .containsEntry("role_by", "default");

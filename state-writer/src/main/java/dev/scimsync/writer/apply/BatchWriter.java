@@ -70,6 +70,7 @@ public final class BatchWriter {
     private final DeadLetterSink deadLetters;
     private final WriterMetrics metrics;
     private final BeforeCommit beforeCommit;
+    private final boolean computeAccess;
     private final Map<TopicPartition, Long> stored = new HashMap<>();
 
     public BatchWriter(DataSource dataSource, RecordDecoder decoder, OffsetStore offsets, Retry retry,
@@ -79,6 +80,17 @@ public final class BatchWriter {
 
     public BatchWriter(DataSource dataSource, RecordDecoder decoder, OffsetStore offsets, Retry retry,
                        DeadLetterSink deadLetters, WriterMetrics metrics, BeforeCommit beforeCommit) {
+        this(dataSource, decoder, offsets, retry, deadLetters, metrics, beforeCommit, true);
+    }
+
+    /**
+     * @param computeAccess recompute the access of the members each batch changes; false only for a replay's shadow
+     *                      writer ({@link dev.scimsync.writer.WriterConfig#withoutAccess()})
+     */
+    public BatchWriter(DataSource dataSource, RecordDecoder decoder, OffsetStore offsets, Retry retry,
+                       DeadLetterSink deadLetters, WriterMetrics metrics, BeforeCommit beforeCommit,
+                       boolean computeAccess) {
+        this.computeAccess = computeAccess;
         this.dataSource = dataSource;
         this.dialect = new PostgresDialect();
         this.decoder = decoder;
@@ -273,6 +285,9 @@ public final class BatchWriter {
 
     /** The access of every member the batch changed, in the same transaction (docs/database.md, "Access"). */
     private void recomputeAccess(Connection connection, List<StateChange> changes, Attempt attempt) throws SQLException {
+        if (!computeAccess) {
+            return;
+        }
         AccessRecompute access = new AccessRecompute();
         for (int i = 0; i < changes.size(); i++) {
             if (attempt.applied[i]) {
