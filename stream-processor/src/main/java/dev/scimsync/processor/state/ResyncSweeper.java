@@ -100,8 +100,10 @@ final class ResyncSweeper {
             mark(id, GROUP, c.lastKnown().key());
         } else if (change instanceof DirectoryChange.AddMembership c) {
             mark(id, MEMBERSHIP, c.membership().key());
-            mark(id, MEMBER, c.embeddedUser().key());
-            mark(id, GROUP, c.embeddedGroup().key());
+            // every membership of a member or group names it again: a mark already there costs a read, not a
+            // write and its changelog record (two of a snapshot's three items are memberships)
+            markUnlessSeen(id, MEMBER, c.embeddedUser().key());
+            markUnlessSeen(id, GROUP, c.embeddedGroup().key());
         } else if (change instanceof DirectoryChange.RemoveMembership c) {
             mark(id, MEMBERSHIP, c.membership().key());
         }
@@ -281,6 +283,12 @@ final class ResyncSweeper {
 
     private void mark(String resyncId, String kind, String entityKey) {
         seen.put(resyncId + '|' + kind + '|' + entityKey, "");
+    }
+
+    private void markUnlessSeen(String resyncId, String kind, String entityKey) {
+        if (!isSeen(resyncId, kind, entityKey)) {
+            mark(resyncId, kind, entityKey);
+        }
     }
 
     private boolean isSeen(String resyncId, String kind, String entityKey) {
