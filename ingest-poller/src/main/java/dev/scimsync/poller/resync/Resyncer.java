@@ -33,9 +33,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * when the scan or a chunk fails, an aborted end marker. Neither the organization nor its snapshot is held in
  * memory: only the chunk being filled. The end marker announces how many items came before it, so the processor
  * sweeps only once it has applied every chunk; a crash between chunks publishes no end marker, so it sweeps
- * nothing (the processor ends such a resync as failed when a newer one begins or after its maximum age). The stream processor applies the items and sweeps what the snapshot
- * lacks (within the safeguard). What a resync is doing before its markers reach the processor is kept here
- * ({@link #inFlight}).
+ * nothing (the processor ends such a resync as failed when a newer one begins or after its maximum age). The
+ * stream processor applies the items and sweeps what the snapshot lacks (within the safeguard). What a resync is
+ * doing before its markers reach the processor is kept here ({@link #inFlight}).
  */
 public final class Resyncer implements AutoCloseable {
 
@@ -230,7 +230,7 @@ public final class Resyncer implements AutoCloseable {
             chunk = new ArrayList<>();
         }
 
-        /** Publishes what is left with the end marker; returns how many records the resync published in all. */
+        /** Publishes what is left with the end marker; returns how many records the resync published, begin included. */
         int finish(List<String> directoryIds) {
             chunk.add(snapshot.end(directoryIds, clock.instant()));
             publish();
