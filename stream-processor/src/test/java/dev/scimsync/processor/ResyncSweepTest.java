@@ -259,6 +259,55 @@ class ResyncSweepTest {
         assertThat(present()).hasSize(10);
     }
 
+    @Test
+    void shouldForgetTheMarksOfALargeResyncInBoundedBatches_AfterItsSweep() {
+        int users = 1_200;
+        processor.send(begin("resync_1", "members", false, false, 100, 500));
+        snapshot("resync_1", users, false);
+        processor.send(end("resync_1", users - 1));
+        // the end marker deleted a bounded number of its marks; the rest wait for a punctuation (which the test
+        // driver runs as soon as it is next asked for output)
+        assertThat(marksOf("resync_1")).isEqualTo(users - 1_000);
+        // the snapshot announced one item fewer than it had: no sweep, yet the marks go all the same
+        assertThat(processor.statuses()).extracting(SyncStatus::resyncId, SyncStatus::resyncState)
+                .contains(org.assertj.core.groups.Tuple.tuple("resync_1", "failed"));
+
+        processor.advanceWallClock(java.time.Duration.ofSeconds(10));
+        assertThat(marksOf("resync_1")).isZero();
+        try (var seen = processor.<String>store(StateStores.RESYNC_SEEN).all()) {
+            assertThat(seen.hasNext()).as("nothing left, not even the note of what is being forgotten").isFalse();
+        }
+
+        // the next resync of the organization marks and sweeps as ever
+        processor.send(begin("resync_2", "members", false, false, 100, 500));
+        int sequence = 1;
+        for (int i = 0; i < users; i++) {
+            if (i != 999) {
+                processor.send(aUserEvent().fromResync().ofResync("resync_2").forUser(user(i))
+                        .updatedAt(T0.plusSeconds(i)).withEventId("resync_2_" + sequence++).at(SCAN));
+            }
+        }
+        processor.send(end("resync_2", users - 1));
+        assertThat(present()).hasSize(users - 1).doesNotContain(user(999));
+        SyncStatus status = processor.statusState().get(ORG);
+        assertThat(status.resyncState()).isEqualTo("completed");
+        assertThat(status.resyncOutcome().members()).isEqualTo(1);
+        processor.advanceWallClock(java.time.Duration.ofSeconds(10));
+        assertThat(marksOf("resync_2")).isZero();
+    }
+
+    private int marksOf(String resyncId) {
+        int marks = 0;
+        try (var it = processor.<String>store(StateStores.RESYNC_SEEN).prefixScan(resyncId + "|",
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                marks++;
+            }
+        }
+        return marks;
+    }
+
     /** Items for members 0..users-1 and, with groups, group 1 and its memberships of those members. */
     private void snapshot(String resyncId, int users, boolean groups) {
         int sequence = 1;

@@ -42,32 +42,86 @@ public final class DirectoryScanner {
         this.userRequestIntervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / userRequestsPerSecond);
     }
 
-    /** The organization's directories, users and groups as WorkOS lists them now. */
+    /**
+     * What a streaming scan hands over, page by page, in WorkOS's order: for each directory, every page of its
+     * groups, then every page of its users. A page is the caller's to keep or drop; the scanner keeps none.
+     */
+    public interface Pages {
+        void groups(String directoryId, List<JsonNode> page) throws InterruptedException;
+
+        void users(String directoryId, List<JsonNode> page) throws InterruptedException;
+    }
+
+    /**
+     * What a streaming scan saw.
+     *
+     * @param requests how many WorkOS requests the scan made (retries included)
+     */
+    public record Summary(List<String> directoryIds, int users, int groups, int requests, Duration took) {
+
+        public Summary {
+            directoryIds = List.copyOf(directoryIds);
+        }
+    }
+
+    /** The organization's directories, users and groups as WorkOS lists them now, all held in memory. */
     public OrganizationScan scan(String organizationId) throws InterruptedException {
+        List<JsonNode> users = new ArrayList<>();
+        List<JsonNode> groups = new ArrayList<>();
+        Summary summary = scan(organizationId, new Pages() {
+            @Override
+            public void groups(String directoryId, List<JsonNode> page) {
+                groups.addAll(page);
+            }
+
+            @Override
+            public void users(String directoryId, List<JsonNode> page) {
+                users.addAll(page);
+            }
+        });
+        return new OrganizationScan(organizationId, summary.directoryIds(), users, groups, summary.requests(),
+                summary.took());
+    }
+
+    /**
+     * Streams the organization's directories, users and groups to {@code pages} as WorkOS serves them, holding
+     * only the directory ids: memory does not grow with the organization. {@code pages} runs on this thread while
+     * the next {@code /directory_users} request waits for its pace, so work it does there is mostly free.
+     */
+    public Summary scan(String organizationId, Pages pages) throws InterruptedException {
         long started = System.nanoTime();
         AtomicInteger requests = new AtomicInteger();
         List<String> directoryIds = new ArrayList<>();
-        for (JsonNode directory : all("directories of " + organizationId, requests, 0,
-                after -> api.directories(organizationId, after, PAGE_LIMIT))) {
-            directoryIds.add(directory.path("id").asText());
-        }
-        List<JsonNode> users = new ArrayList<>();
-        List<JsonNode> groups = new ArrayList<>();
+        each("directories of " + organizationId, requests, 0,
+                after -> api.directories(organizationId, after, PAGE_LIMIT),
+                page -> page.forEach(directory -> directoryIds.add(directory.path("id").asText())));
+        AtomicInteger users = new AtomicInteger();
+        AtomicInteger groups = new AtomicInteger();
         for (String directoryId : directoryIds) {
-            groups.addAll(all("groups of " + directoryId, requests, 0,
-                    after -> api.groups(directoryId, after, PAGE_LIMIT)));
-            users.addAll(all("users of " + directoryId, requests, userRequestIntervalNanos,
-                    after -> api.users(directoryId, after, PAGE_LIMIT)));
+            each("groups of " + directoryId, requests, 0, after -> api.groups(directoryId, after, PAGE_LIMIT),
+                    page -> {
+                        groups.addAndGet(page.size());
+                        pages.groups(directoryId, page);
+                    });
+            each("users of " + directoryId, requests, userRequestIntervalNanos,
+                    after -> api.users(directoryId, after, PAGE_LIMIT), page -> {
+                        users.addAndGet(page.size());
+                        pages.users(directoryId, page);
+                    });
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("scanned organization {}: {} directories, {} users, {} groups in {} requests, {} ms", organizationId,
-                directoryIds.size(), users.size(), groups.size(), requests.get(), took.toMillis());
-        return new OrganizationScan(organizationId, directoryIds, users, groups, requests.get(), took);
+                directoryIds.size(), users.get(), groups.get(), requests.get(), took.toMillis());
+        return new Summary(directoryIds, users.get(), groups.get(), requests.get(), took);
     }
 
-    private List<JsonNode> all(String what, AtomicInteger requests, long intervalNanos,
-                               Function<String, DirectoryApi.ListPage> page) throws InterruptedException {
-        List<JsonNode> objects = new ArrayList<>();
+    /** A consumer of one page that may be interrupted. */
+    private interface PageSink {
+        void accept(List<JsonNode> page) throws InterruptedException;
+    }
+
+    private void each(String what, AtomicInteger requests, long intervalNanos,
+                      Function<String, DirectoryApi.ListPage> page, PageSink sink) throws InterruptedException {
         String after = null;
         long nextAllowed = System.nanoTime();
         do {
@@ -81,9 +135,8 @@ public final class DirectoryScanner {
                 requests.incrementAndGet();
                 return page.apply(cursor);
             });
-            objects.addAll(result.data());
+            sink.accept(result.data());
             after = result.after();
         } while (after != null);
-        return objects;
     }
 }

@@ -12,9 +12,10 @@ import dev.scimsync.poller.publish.TransactionalProducers;
 
 /**
  * Publishes the records of a resync, each call in ONE Kafka transaction: the begin marker alone (before the
- * scan), then the whole snapshot with the end marker, so the processor never sweeps on a partial snapshot. The
- * scan runs between the two, outside any transaction, so a transaction (which holds back read_committed readers
- * of its partition) lasts only as long as its sends.
+ * scan), then the snapshot in chunks as the scan streams it, the last chunk with the end marker (which announces
+ * the item count, so the processor never sweeps on a partial snapshot). The scan's requests run between the
+ * calls, outside any transaction, so a transaction (which holds back read_committed readers of its partition)
+ * lasts only as long as its sends.
  */
 public final class ResyncPublisher implements AutoCloseable {
 

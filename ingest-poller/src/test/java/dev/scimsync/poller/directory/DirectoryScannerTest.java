@@ -52,6 +52,51 @@ class DirectoryScannerTest {
     }
 
     @Test
+    void shouldStreamEachDirectorysGroupPagesThenItsUserPages_HoldingNone() throws Exception {
+        String org = admin.createOrganization("Streamed");
+        CreatedDirectory first = admin.createDirectory(org, "Okta");
+        CreatedDirectory second = admin.createDirectory(org, "Entra");
+        admin.seed(first.id(), 250, 3, 2, false);
+        admin.seed(second.id(), 40, 2, 1, false);
+        java.util.List<String> pages = new java.util.ArrayList<>();
+        Set<String> users = new HashSet<>();
+
+        DirectoryScanner.Summary summary = scanner.scan(org, new DirectoryScanner.Pages() {
+            @Override
+            public void groups(String directoryId, java.util.List<JsonNode> page) {
+                pages.add("groups of " + directoryId);
+            }
+
+            @Override
+            public void users(String directoryId, java.util.List<JsonNode> page) {
+                assertThat(page).hasSizeLessThanOrEqualTo(DirectoryScanner.PAGE_LIMIT)
+                        .allSatisfy(u -> assertThat(u.path("directory_id").asText()).isEqualTo(directoryId));
+                page.forEach(u -> users.add(u.path("id").asText()));
+                pages.add("users of " + directoryId);
+            }
+        });
+
+        assertThat(summary.directoryIds()).containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(summary.users()).isEqualTo(290);
+        assertThat(summary.groups()).isEqualTo(5);
+        assertThat(users).hasSize(290);
+        String a = summary.directoryIds().get(0);
+        String b = summary.directoryIds().get(1);
+        int usersOfA = a.equals(first.id()) ? 3 : 1;
+        int usersOfB = 4 - usersOfA;
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        expected.add("groups of " + a);
+        for (int i = 0; i < usersOfA; i++) {
+            expected.add("users of " + a);
+        }
+        expected.add("groups of " + b);
+        for (int i = 0; i < usersOfB; i++) {
+            expected.add("users of " + b);
+        }
+        assertThat(pages).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void shouldListEveryUserGroupAndMembershipOfEachDirectory_PacedBelowTheRateLimit() throws Exception {
         String org = admin.createOrganization("Scanned");
         CreatedDirectory first = admin.createDirectory(org, "Okta");

@@ -171,6 +171,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
                 metrics.stale(envelope.eventType());
             }
         }
+        if (resyncs.takeMarksLeft()) {
+            forgetInBatches();
+        }
         rename(org, envelope.organizationName());
         dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
         maybeCommitLive(envelope, change.eventCreatedAt());
@@ -300,13 +303,22 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * retention itself): it only bounds the store.
      */
     private void forgetExpiredIds(long now) {
-        boolean backlog = dedup.forgetExpired(MAX_FORGOTTEN_IDS_PER_PUNCTUATION) == MAX_FORGOTTEN_IDS_PER_PUNCTUATION;
-        if (backlog && forgettingBacklog == null) {
-            forgettingBacklog = context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME,
-                    this::forgetExpiredIds);
-        } else if (!backlog && forgettingBacklog != null) {
+        // the marks of resyncs that ended with more than their ending record deleted go the same way
+        boolean backlog = dedup.forgetExpired(MAX_FORGOTTEN_IDS_PER_PUNCTUATION) == MAX_FORGOTTEN_IDS_PER_PUNCTUATION
+                | resyncs.forgetEnded(MAX_FORGOTTEN_IDS_PER_PUNCTUATION) == MAX_FORGOTTEN_IDS_PER_PUNCTUATION;
+        if (backlog) {
+            forgetInBatches();
+        } else if (forgettingBacklog != null) {
             forgettingBacklog.cancel();
             forgettingBacklog = null;
+        }
+    }
+
+    /** Goes on deleting expired event ids and ended resyncs' marks every status interval, until a batch is not full. */
+    private void forgetInBatches() {
+        if (forgettingBacklog == null) {
+            forgettingBacklog = context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME,
+                    this::forgetExpiredIds);
         }
     }
 

@@ -38,11 +38,21 @@ final class ResyncSweeper {
     private static final String MEMBERSHIP = "s";
     /** A resync still open this long after its scan began has lost its end marker (a crash between the two). */
     static final Duration MAX_AGE = Duration.ofHours(6);
+    /**
+     * At most this many marks of an ended resync are deleted by the record that ends it (each deletion is a
+     * changelog record of the transaction): a resync of a large organization leaves more, which
+     * {@link #forgetEnded} deletes later in bounded batches. No sweep reads them: marks are keyed by resync id.
+     */
+    static final int MAX_MARKS_FORGOTTEN_AT_ONCE = 1_000;
+    /** Key prefix (in the seen store) of the ended resyncs whose marks are still being deleted. */
+    private static final String FORGETTING = "~forgetting|";
 
     private final KeyValueStore<String, ActiveResync> active;
     private final KeyValueStore<String, String> seen;
     private final EntityStores stores;
     private final DirectoryRules rules;
+    /** Set when a resync ended with marks left over; after a restart the next purge finds them in the store. */
+    private boolean marksLeft;
 
     /**
      * @param active org → its resync between begin and end
@@ -100,8 +110,10 @@ final class ResyncSweeper {
             mark(id, GROUP, c.lastKnown().key());
         } else if (change instanceof DirectoryChange.AddMembership c) {
             mark(id, MEMBERSHIP, c.membership().key());
-            mark(id, MEMBER, c.embeddedUser().key());
-            mark(id, GROUP, c.embeddedGroup().key());
+            // every membership of a member or group names it again: a mark already there costs a read, not a
+            // write and its changelog record (two of a snapshot's three items are memberships)
+            markUnlessSeen(id, MEMBER, c.embeddedUser().key());
+            markUnlessSeen(id, GROUP, c.embeddedGroup().key());
         } else if (change instanceof DirectoryChange.RemoveMembership c) {
             mark(id, MEMBERSHIP, c.membership().key());
         }
@@ -283,15 +295,66 @@ final class ResyncSweeper {
         seen.put(resyncId + '|' + kind + '|' + entityKey, "");
     }
 
+    private void markUnlessSeen(String resyncId, String kind, String entityKey) {
+        if (!isSeen(resyncId, kind, entityKey)) {
+            mark(resyncId, kind, entityKey);
+        }
+    }
+
     private boolean isSeen(String resyncId, String kind, String entityKey) {
         return seen.get(resyncId + '|' + kind + '|' + entityKey) != null;
     }
 
+    /**
+     * Deletes the resync's marks, at most {@link #MAX_MARKS_FORGOTTEN_AT_ONCE}; where more may be left, the resync
+     * joins the ones {@link #forgetEnded} goes on with.
+     */
     private void forget(String resyncId) {
+        if (forgetMarks(resyncId, MAX_MARKS_FORGOTTEN_AT_ONCE) == MAX_MARKS_FORGOTTEN_AT_ONCE) {
+            seen.put(FORGETTING + resyncId, "");
+            marksLeft = true;
+        }
+    }
+
+    /** Whether a resync ended with marks left to delete since the last call (the caller schedules their deletion). */
+    boolean takeMarksLeft() {
+        boolean left = marksLeft;
+        marksLeft = false;
+        return left;
+    }
+
+    /**
+     * Deletes at most {@code max} marks of resyncs that ended with marks left over.
+     *
+     * @return how many were deleted: {@code max} when some may be left
+     */
+    int forgetEnded(int max) {
+        List<String> ended = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = seen.prefixScan(FORGETTING, KEYS)) {
+            it.forEachRemaining(entry -> ended.add(entry.key.substring(FORGETTING.length())));
+        }
+        int deleted = 0;
+        for (String resyncId : ended) {
+            int budget = max - deleted;
+            int n = forgetMarks(resyncId, budget);
+            deleted += n;
+            if (n < budget) {
+                seen.delete(FORGETTING + resyncId);
+            } else {
+                break;
+            }
+        }
+        return deleted;
+    }
+
+    private int forgetMarks(String resyncId, int max) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, String> it = seen.prefixScan(resyncId + '|', KEYS)) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
+            while (keys.size() < max && it.hasNext()) {
+                keys.add(it.next().key);
+            }
         }
         keys.forEach(seen::delete);
+        return keys.size();
     }
 }
