@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.model.Member;
 import dev.scimsync.processor.fixtures.ProcessorHarness;
 import dev.scimsync.processor.metrics.ProcessorMetrics;
 import dev.scimsync.processor.state.DirectoryStateProcessor;
@@ -94,6 +95,20 @@ class DeduplicationTest {
         assertThat(processor.members()).isEmpty();
         assertThat(processor.statuses()).isEmpty();
         assertThat(reported).containsExactly("applied dsync.user.created", "duplicate dsync.user.created");
+    }
+
+    @Test
+    void shouldKeepTheIdsOfEventsApiEventsOnly_NotOfResyncItems() {
+        EventEnvelope live = aUserEvent().created().forUser("directory_user_1").at(T0).build();
+        EventEnvelope item = aUserEvent().fromResync().ofResync("resync_1").forUser("directory_user_2")
+                .updatedAt(T0).withEventId("resync_1_1").at(T0.plusSeconds(60)).build();
+
+        processor.send(live, item);
+
+        assertThat(processor.members()).extracting(Member::directoryUserId)
+                .containsExactly("directory_user_1", "directory_user_2");
+        assertThat(remembered(processor)).containsExactly(live.eventId());
+        assertThat(reported).containsExactly("applied dsync.user.created", "applied " + item.eventType());
     }
 
     @Test

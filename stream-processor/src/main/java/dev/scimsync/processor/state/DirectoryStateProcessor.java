@@ -32,7 +32,8 @@ import dev.scimsync.processor.metrics.ProcessorMetrics;
  * Applies the events of the organizations of one partition, in order: parse (an invalid event throws
  * {@link dev.scimsync.processor.event.InvalidEventException} before any store is touched and goes to the DLQ
  * through the processing exception handler), drop a duplicate, apply the ordering rules, emit what changed, count
- * the event in the organization's status (emitted once per status interval), and only then remember the event id. Any other exception fails the processor (see
+ * the event in the organization's status (emitted once per status interval), and only then remember the event id
+ * (Events API events only: resync records are never delivered twice). Any other exception fails the processor (see
  * {@link dev.scimsync.processor.errors.DlqProcessingExceptionHandler}): the transaction aborts, so the stores, the
  * state topics and the remembered ids stay together.
  */
@@ -134,7 +135,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     public void process(Record<String, EventEnvelope> record) {
         EventEnvelope envelope = record.value();
         DirectoryChange change = EventParser.parse(record.key(), envelope);
-        if (dedup.isDuplicate(change.eventId(), change.eventCreatedAt())) {
+        // WorkOS may serve an event twice; scim-sync's own resync records never come twice (each chunk is one Kafka
+        // transaction, never sent again; a new try is a new resync id), so their ids are neither looked up nor kept:
+        // a store write and a changelog record saved per snapshot item, most of a resync's and a replay's records
+        boolean deduplicated = envelope.source() != EventSource.RESYNC;
+        if (deduplicated && dedup.isDuplicate(change.eventId(), change.eventCreatedAt())) {
             metrics.duplicate(envelope.eventType());
             return;
         }
@@ -175,7 +180,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             forgetInBatches();
         }
         rename(org, envelope.organizationName());
-        dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+        if (deduplicated) {
+            dedup.remember(change.eventId(), change.eventCreatedAt(), envelope.eventType());
+        }
         maybeCommitLive(envelope, change.eventCreatedAt());
     }
 
