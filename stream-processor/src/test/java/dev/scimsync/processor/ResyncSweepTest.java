@@ -38,10 +38,11 @@ class ResyncSweepTest {
     Path stateDir;
 
     private ProcessorHarness processor;
+    private final CountingMetrics metrics = new CountingMetrics();
 
     @BeforeEach
     void start() {
-        processor = new ProcessorHarness(stateDir, Map.of(), new CountingMetrics());
+        processor = new ProcessorHarness(stateDir, Map.of(), metrics);
         // ten members, two groups, each member in group 1, members 0-4 also in group 2
         for (int i = 0; i < 10; i++) {
             processor.send(aUserEvent().created().forUser(user(i)).at(T0.plusSeconds(i)));
@@ -120,6 +121,7 @@ class ResyncSweepTest {
         processor.send(end("resync_2"));
         assertThat(present()).hasSize(7);
         assertThat(processor.emitPendingStatus().statusState().get(ORG).resyncState()).isEqualTo("completed");
+        assertThat(metrics.resyncsEnded()).as("each end marker's work timed: the hold, then the sweep").isEqualTo(2);
     }
 
     @Test

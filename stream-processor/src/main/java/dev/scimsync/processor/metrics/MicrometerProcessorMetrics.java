@@ -1,13 +1,18 @@
 package dev.scimsync.processor.metrics;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.scimsync.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
-/** {@link MetricNames#EVENTS_APPLIED}, {@link MetricNames#EVENTS_DUPLICATE}, {@link MetricNames#EVENTS_STALE}, tagged by type. */
+/**
+ * {@link MetricNames#EVENTS_APPLIED}, {@link MetricNames#EVENTS_DUPLICATE}, {@link MetricNames#EVENTS_STALE}, tagged by
+ * type, and {@link MetricNames#RESYNC_END}.
+ */
 public final class MicrometerProcessorMetrics implements ProcessorMetrics {
 
     private final MeterRegistry registry;
@@ -30,6 +35,11 @@ public final class MicrometerProcessorMetrics implements ProcessorMetrics {
     @Override
     public void stale(String eventType) {
         count(MetricNames.EVENTS_STALE, eventType);
+    }
+
+    @Override
+    public void resyncEnded(Duration took) {
+        Timer.builder(MetricNames.RESYNC_END).register(registry).record(took);
     }
 
     private void count(String name, String eventType) {

@@ -29,4 +29,8 @@ public interface ProcessorMetrics {
 
     /** The event was older than the state it would change (or changed nothing): nothing emitted. */
     void stale(String eventType);
+
+    /** A resync ended (swept, previewed, held or failed) in the processing of one record that took {@code took}. */
+    default void resyncEnded(java.time.Duration took) {
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.scimsync.core.event.EventEnvelope;
 import dev.scimsync.core.event.EventSource;
@@ -38,6 +41,10 @@ import dev.scimsync.processor.metrics.ProcessorMetrics;
  * state topics and the remembered ids stay together.
  */
 public final class DirectoryStateProcessor implements Processor<String, EventEnvelope, String, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryStateProcessor.class);
+    /** The end of a resync taking longer than this is logged as a warning (the partition waits for it). */
+    static final Duration LONG_RESYNC_END = Duration.ofSeconds(1);
 
     /** Child (sink) names this processor forwards to. */
     public static final String MEMBERS_SINK = "members-sink";
@@ -154,9 +161,11 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             updateResyncStatus(org, begin.resyncId(), "running", null, changes);
             metrics.applied(envelope.eventType());
         } else if (change instanceof DirectoryChange.ResyncEnd end) {
+            long started = System.nanoTime();
             ResyncSweeper.Ended ended = resyncs.end(end, changes);
             if (ended != null) {
                 updateResyncStatus(org, ended.resyncId(), ended.state(), ended.outcome(), changes);
+                reportEnded(ended, Duration.ofNanos(System.nanoTime() - started));
                 metrics.applied(envelope.eventType());
             } else {
                 metrics.stale(envelope.eventType());
@@ -326,6 +335,28 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         if (forgettingBacklog == null) {
             forgettingBacklog = context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME,
                     this::forgetExpiredIds);
+        }
+    }
+
+    /**
+     * The end of a resync is one record's work: its sweep reads every member, group and membership of the
+     * organization in this {@code process()} call (not chunked yet), and the partition's other organizations wait
+     * meanwhile. Logged and timed, so that a long one shows.
+     */
+    private void reportEnded(ResyncSweeper.Ended ended, Duration took) {
+        metrics.resyncEnded(took);
+        ResyncOutcome outcome = ended.outcome();
+        String removed = outcome == null ? "" : "failed".equals(ended.state()) ? " (" + outcome.note() + ")"
+                : String.format(Locale.ROOT, ": %d members, %d groups and %d memberships of %d present members %s",
+                outcome.members(), outcome.groups(), outcome.memberships(), outcome.presentMembers(),
+                outcome.dryRun() || !"completed".equals(ended.state()) ? "to remove" : "removed");
+        if (took.compareTo(LONG_RESYNC_END) > 0) {
+            LOG.warn("resync {} of {} ended {}{} in {} ms, in one record's processing: the partition's other "
+                    + "organizations waited as long", ended.resyncId(), ended.organizationId(), ended.state(), removed,
+                    took.toMillis());
+        } else {
+            LOG.info("resync {} of {} ended {}{} in {} ms", ended.resyncId(), ended.organizationId(), ended.state(),
+                    removed, took.toMillis());
         }
     }
 

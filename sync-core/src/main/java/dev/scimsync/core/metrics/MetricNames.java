@@ -33,6 +33,11 @@ public final class MetricNames {
     public static final String EVENTS_APPLIED = "scim_sync.processor.events.applied";
     public static final String EVENTS_DUPLICATE = "scim_sync.processor.events.duplicate";
     public static final String EVENTS_STALE = "scim_sync.processor.events.stale";
+    /**
+     * Timer: how long the processor took to end a resync (its sweep, or its preview or hold) inside the one record
+     * that ends it; the partition's other organizations wait meanwhile.
+     */
+    public static final String RESYNC_END = "scim_sync.processor.resync.end";
 
     // state-writer
     public static final String ROWS_WRITTEN = "scim_sync.writer.rows";
