@@ -103,8 +103,24 @@ final class BenchResults {
         return written;
     }
 
-    /** The checkout's commit ({@code -dirty} with uncommitted changes), or "unknown" outside a git checkout. */
+    /**
+     * The commit the running code was built from ({@code -dirty} when built with local changes), as the build
+     * recorded it in the jar; else (classes run from a checkout without that record) the checkout's commit; else
+     * "unknown". The checkout alone may have moved on since the jar was built.
+     */
     static String commit() {
+        try (java.io.InputStream in = BenchResults.class.getResourceAsStream("/scim-sync-git.properties")) {
+            if (in != null) {
+                java.util.Properties built = new java.util.Properties();
+                built.load(in);
+                String id = built.getProperty("git.commit.id.abbrev");
+                if (id != null && !id.isBlank()) {
+                    return "true".equals(built.getProperty("git.dirty")) ? id + "-dirty" : id;
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the checkout
+        }
         String head = git("rev-parse", "--short=12", "HEAD");
         if (head == null) {
             return "unknown";

@@ -72,4 +72,17 @@ class BenchResultsTest {
         assertThat(p100).isBetween(2.0, 2.5);
         assertThat(LagBench.percentile(after, after, 0.5)).isNaN();
     }
+
+    @Test
+    void shouldNameTheCommitTheCodeWasBuiltFrom_NotTheCheckoutsLaterOne() throws Exception {
+        java.util.Properties built = new java.util.Properties();
+        try (java.io.InputStream in = BenchResults.class.getResourceAsStream("/scim-sync-git.properties")) {
+            assertThat(in).as("the build records its commit (git-commit-id-maven-plugin)").isNotNull();
+            built.load(in);
+        }
+        String id = built.getProperty("git.commit.id.abbrev");
+
+        assertThat(id).matches("[0-9a-f]{12}");
+        assertThat(BenchResults.commit()).isEqualTo("true".equals(built.getProperty("git.dirty")) ? id + "-dirty" : id);
+    }
 }
