@@ -108,14 +108,17 @@ final class BenchResults {
      * recorded it in the jar; else (classes run from a checkout without that record) the checkout's commit; else
      * "unknown". The checkout alone may have moved on since the jar was built.
      */
+    /** Where the build records the commit it built (in the jar, and in target/classes). */
+    static final String BUILD_RECORD = "/scim-sync-git.properties";
+
     static String commit() {
-        try (java.io.InputStream in = BenchResults.class.getResourceAsStream("/scim-sync-git.properties")) {
+        try (java.io.InputStream in = BenchResults.class.getResourceAsStream(BUILD_RECORD)) {
             if (in != null) {
                 java.util.Properties built = new java.util.Properties();
                 built.load(in);
-                String id = built.getProperty("git.commit.id.abbrev");
-                if (id != null && !id.isBlank()) {
-                    return "true".equals(built.getProperty("git.dirty")) ? id + "-dirty" : id;
+                String id = builtFrom(built);
+                if (id != null) {
+                    return id;
                 }
             }
         } catch (IOException e) {
@@ -127,6 +130,18 @@ final class BenchResults {
         }
         String status = git("status", "--porcelain", "--untracked-files=no");
         return status == null || status.isEmpty() ? head : head + "-dirty";
+    }
+
+    /**
+     * The commit in the build's record (git-commit-id-maven-plugin's properties), {@code -dirty} when built with local
+     * changes; null when the record names none.
+     */
+    static String builtFrom(java.util.Properties built) {
+        String id = built.getProperty("git.commit.id.abbrev");
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        return "true".equals(built.getProperty("git.dirty")) ? id + "-dirty" : id;
     }
 
     private static String git(String... args) {

@@ -76,7 +76,7 @@ class BenchResultsTest {
     @Test
     void shouldNameTheCommitTheCodeWasBuiltFrom_NotTheCheckoutsLaterOne() throws Exception {
         java.util.Properties built = new java.util.Properties();
-        try (java.io.InputStream in = BenchResults.class.getResourceAsStream("/scim-sync-git.properties")) {
+        try (java.io.InputStream in = BenchResults.class.getResourceAsStream(BenchResults.BUILD_RECORD)) {
             assertThat(in).as("the build records its commit (git-commit-id-maven-plugin)").isNotNull();
             built.load(in);
         }
@@ -84,5 +84,11 @@ class BenchResultsTest {
 
         assertThat(id).matches("[0-9a-f]{12}");
         assertThat(BenchResults.commit()).isEqualTo("true".equals(built.getProperty("git.dirty")) ? id + "-dirty" : id);
+        // a build record that is not this checkout's HEAD is still what is named
+        java.util.Properties older = new java.util.Properties();
+        older.setProperty("git.commit.id.abbrev", "0123456789ab");
+        older.setProperty("git.dirty", "true");
+        assertThat(BenchResults.builtFrom(older)).isEqualTo("0123456789ab-dirty");
+        assertThat(BenchResults.builtFrom(new java.util.Properties())).as("no record: the checkout decides").isNull();
     }
 }

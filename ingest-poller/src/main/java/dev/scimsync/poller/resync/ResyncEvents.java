@@ -54,7 +54,7 @@ public final class ResyncEvents {
     }
 
     static EventEnvelope envelope(String resyncId, int sequence, String type, String org, JsonNode data,
-                                          Instant createdAt, Instant ingestedAt) {
+                                  Instant createdAt, Instant ingestedAt) {
         String id = resyncId + "_" + String.format("%08d", sequence);
         ObjectNode event = Json.MAPPER.createObjectNode()
                 .put("object", "event")

@@ -44,7 +44,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryStateProcessor.class);
     /** The end of a resync taking longer than this is logged as a warning (the partition waits for it). */
-    static final Duration LONG_RESYNC_END = Duration.ofSeconds(1);
+    private static final Duration LONG_RESYNC_END = Duration.ofSeconds(1);
 
     /** Child (sink) names this processor forwards to. */
     public static final String MEMBERS_SINK = "members-sink";
@@ -345,11 +345,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      */
     private void reportEnded(ResyncSweeper.Ended ended, Duration took) {
         metrics.resyncEnded(took);
-        ResyncOutcome outcome = ended.outcome();
-        String removed = outcome == null ? "" : "failed".equals(ended.state()) ? " (" + outcome.note() + ")"
-                : String.format(Locale.ROOT, ": %d members, %d groups and %d memberships of %d present members %s",
-                outcome.members(), outcome.groups(), outcome.memberships(), outcome.presentMembers(),
-                outcome.dryRun() || !"completed".equals(ended.state()) ? "to remove" : "removed");
+        String removed = describe(ended);
         if (took.compareTo(LONG_RESYNC_END) > 0) {
             LOG.warn("resync {} of {} ended {}{} in {} ms, in one record's processing: the partition's other "
                     + "organizations waited as long", ended.resyncId(), ended.organizationId(), ended.state(), removed,
@@ -358,6 +354,21 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             LOG.info("resync {} of {} ended {}{} in {} ms", ended.resyncId(), ended.organizationId(), ended.state(),
                     removed, took.toMillis());
         }
+    }
+
+    /** What an ended resync removed (or would have), or why it failed, for the log line. */
+    private static String describe(ResyncSweeper.Ended ended) {
+        ResyncOutcome outcome = ended.outcome();
+        if (outcome == null) {
+            return "";
+        }
+        if ("failed".equals(ended.state())) {
+            return " (" + outcome.note() + ")";
+        }
+        boolean applied = "completed".equals(ended.state()) && !outcome.dryRun();
+        return String.format(Locale.ROOT, ": %d members, %d groups and %d memberships of %d present members %s",
+                outcome.members(), outcome.groups(), outcome.memberships(), outcome.presentMembers(),
+                applied ? "removed" : "to remove");
     }
 
     private Instant now() {
