@@ -31,6 +31,8 @@ import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
  * @param commitInterval     Kafka Streams commit interval
  * @param liveCommitInterval while events arrive as WorkOS creates them, a commit is asked for this often (sooner than
  *                           the commit interval, so live changes reach readers sooner); zero = never
+ * @param sweepStep          at most this many stored entities a resync's sweep or a directory's removal goes through
+ *                           in one record's processing or one punctuation (the rest later)
  * @param threads            stream threads
  * @param replicationFactor  of the internal topics; -1 = broker default
  * @param onBadRecord        DLQ or fail
@@ -47,6 +49,7 @@ public record ProcessorConfig(
         Duration purgeInterval,
         Duration commitInterval,
         Duration liveCommitInterval,
+        int sweepStep,
         int threads,
         int replicationFactor,
         BadRecordPolicy onBadRecord,
@@ -84,6 +87,7 @@ public record ProcessorConfig(
         Duration purge = reader.get(ProcessorSettings.PURGE_INTERVAL);
         Duration commit = reader.get(ProcessorSettings.COMMIT_INTERVAL);
         Duration liveCommit = reader.get(ProcessorSettings.LIVE_COMMIT_INTERVAL);
+        Integer sweepStep = reader.get(ProcessorSettings.SWEEP_STEP);
         Integer threads = reader.get(ProcessorSettings.THREADS);
         Integer replication = reader.get(ProcessorSettings.REPLICATION_FACTOR);
         BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
@@ -102,13 +106,13 @@ public record ProcessorConfig(
             stateDir = dataDir.resolve("stream-processor");
         }
         return new ProcessorConfig(bootstrap, new Topics(prefix), applicationId, stateDir, dedup, tombstones, purge,
-                commit, liveCommit, threads, replication, onBadRecord, null, null);
+                commit, liveCommit, sweepStep, threads, replication, onBadRecord, null, null);
     }
 
     /** The same configuration with the bootstrap servers of a broker started by the caller. */
     public ProcessorConfig withBootstrapServers(String servers) {
         return new ProcessorConfig(servers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
-                purgeInterval, commitInterval, liveCommitInterval, threads, replicationFactor, onBadRecord, onlyOrganization,
+                purgeInterval, commitInterval, liveCommitInterval, sweepStep, threads, replicationFactor, onBadRecord, onlyOrganization,
                 groupInstanceId);
     }
 
@@ -118,7 +122,7 @@ public record ProcessorConfig(
      */
     public ProcessorConfig withGroupInstanceId(String id) {
         return new ProcessorConfig(bootstrapServers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
-                purgeInterval, commitInterval, liveCommitInterval, threads, replicationFactor, onBadRecord, onlyOrganization,
+                purgeInterval, commitInterval, liveCommitInterval, sweepStep, threads, replicationFactor, onBadRecord, onlyOrganization,
                 id);
     }
 
@@ -132,7 +136,7 @@ public record ProcessorConfig(
         Duration commit = commitInterval.compareTo(REPLAY_MIN_COMMIT_INTERVAL) < 0 ? REPLAY_MIN_COMMIT_INTERVAL
                 : commitInterval;
         return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
-                stateDir, dedupRetention, tombstoneRetention, purgeInterval, commit, Duration.ZERO, threads,
+                stateDir, dedupRetention, tombstoneRetention, purgeInterval, commit, Duration.ZERO, sweepStep, threads,
                 replicationFactor, onBadRecord, organizationId, null);
     }
 

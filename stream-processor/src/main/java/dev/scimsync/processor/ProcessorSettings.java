@@ -30,6 +30,11 @@ public final class ProcessorSettings {
             "while events arrive within seconds of WorkOS creating them, commit this often instead of every commit"
                     + " interval, so live changes reach the database sooner; a backlog, a resync and a replay keep the"
                     + " commit interval (ISO-8601; PT0S = off)");
+    public static final Setting<Integer> SWEEP_STEP = Setting.integer("SCIM_SYNC_PROCESSOR_SWEEP_STEP", 20_000, 1,
+            10_000_000, "at most this many stored members, groups and memberships a resync's sweep or a directory's"
+                    + " removal goes through at once (in the record that starts it, then in each punctuation): the"
+                    + " partition's other organizations wait at most that long; a larger organization's sweep goes on"
+                    + " between their events");
     public static final Setting<Integer> THREADS = Setting.integer("SCIM_SYNC_PROCESSOR_THREADS", 1, 1, 64,
             "Kafka Streams threads of this instance");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer(
@@ -42,7 +47,7 @@ public final class ProcessorSettings {
                     + " (stop the processor); any other processing or production error always stops the processor");
 
     public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, STATE_DIR, DEDUP_RETENTION, TOMBSTONE_RETENTION,
-            PURGE_INTERVAL, COMMIT_INTERVAL, LIVE_COMMIT_INTERVAL, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);
+            PURGE_INTERVAL, COMMIT_INTERVAL, LIVE_COMMIT_INTERVAL, SWEEP_STEP, THREADS, REPLICATION_FACTOR, ON_BAD_RECORD);
 
     private ProcessorSettings() {
     }

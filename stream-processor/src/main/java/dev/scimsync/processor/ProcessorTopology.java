@@ -53,7 +53,7 @@ public final class ProcessorTopology {
         AtomicLong lastLiveCommit = new AtomicLong();
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
                 config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), config.liveCommitInterval(),
-                lastLiveCommit, metrics), applyParent);
+                lastLiveCommit, config.sweepStep(), metrics), applyParent);
         for (StoreBuilder<?> store : StateStores.builders()) {
             topology.addStateStore(store, APPLY);
         }

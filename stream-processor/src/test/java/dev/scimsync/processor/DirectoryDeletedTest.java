@@ -36,12 +36,17 @@ class DirectoryDeletedTest {
 
     private ProcessorHarness processor;
 
-    private final CountingMetrics metrics = new CountingMetrics();
+    final CountingMetrics metrics = new CountingMetrics();
 
     @BeforeEach
     void start() {
-        processor = new ProcessorHarness(stateDir, Map.of("SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION", "P1D",
-                "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H"), metrics);
+        processor = harness(Map.of("SCIM_SYNC_PROCESSOR_TOMBSTONE_RETENTION", "P1D",
+                "SCIM_SYNC_PROCESSOR_PURGE_INTERVAL", "PT1H"));
+    }
+
+    /** The processor under test: the default sweep step (the whole organization in one step). */
+    ProcessorHarness harness(Map<String, String> settings) {
+        return new ProcessorHarness(stateDir, settings, metrics);
     }
 
     @AfterEach

@@ -31,8 +31,8 @@ import dev.scimsync.processor.state.StateStores;
 /** The mark-and-sweep of a resync between its begin and end markers, with its safeguard and dry run. */
 class ResyncSweepTest {
 
-    private static final String ORG = "org_01ACME";
-    private static final Instant SCAN = T0.plusSeconds(600);
+    static final String ORG = "org_01ACME";
+    static final Instant SCAN = T0.plusSeconds(600);
 
     @TempDir
     Path stateDir;
@@ -42,7 +42,7 @@ class ResyncSweepTest {
 
     @BeforeEach
     void start() {
-        processor = new ProcessorHarness(stateDir, Map.of(), metrics);
+        processor = harness(stateDir, metrics);
         // ten members, two groups, each member in group 1, members 0-4 also in group 2
         for (int i = 0; i < 10; i++) {
             processor.send(aUserEvent().created().forUser(user(i)).at(T0.plusSeconds(i)));
@@ -57,6 +57,11 @@ class ResyncSweepTest {
                         .at(T0.plusSeconds(40 + i)));
             }
         }
+    }
+
+    /** The processor under test: the default sweep step (the whole organization in one step). */
+    ProcessorHarness harness(Path dir, CountingMetrics counting) {
+        return new ProcessorHarness(dir, Map.of(), counting);
     }
 
     @AfterEach
@@ -334,12 +339,12 @@ class ResyncSweepTest {
                 .toList();
     }
 
-    private static String user(int i) {
+    static String user(int i) {
         return "directory_user_" + i;
     }
 
-    private static EventEnvelope begin(String resyncId, String scope, boolean dryRun, boolean force, int percent,
-                                       int count) {
+    static EventEnvelope begin(String resyncId, String scope, boolean dryRun, boolean force, int percent,
+                               int count) {
         return begin(resyncId, scope, dryRun, force, percent, count, SCAN);
     }
 
@@ -352,7 +357,7 @@ class ResyncSweepTest {
     }
 
     /** An end marker that does not count the snapshot's items. */
-    private static EventEnvelope end(String resyncId) {
+    static EventEnvelope end(String resyncId) {
         return marker(resyncId + "_end", EventTypes.RESYNC_END,
                 Json.MAPPER.createObjectNode().put("resync_id", resyncId).put("organization_id", ORG), SCAN);
     }

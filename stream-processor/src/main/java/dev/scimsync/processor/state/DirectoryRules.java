@@ -1,9 +1,8 @@
 package dev.scimsync.processor.state;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Group;
@@ -21,9 +20,18 @@ import dev.scimsync.processor.event.DirectoryChange;
 final class DirectoryRules {
 
     private final EntityStores stores;
+    /** At most this many entities a directory's removal goes through in its record; the rest in later steps. */
+    private final int sweepStep;
+    private final Supplier<Instant> now;
 
-    DirectoryRules(EntityStores stores) {
+    /**
+     * @param sweepStep see {@link #continueDirectoryRemoval}
+     * @param now       this processor's wall clock
+     */
+    DirectoryRules(EntityStores stores, int sweepStep, Supplier<Instant> now) {
         this.stores = stores;
+        this.sweepStep = sweepStep;
+        this.now = now;
     }
 
     void apply(DirectoryChange change) {
@@ -171,36 +179,91 @@ final class DirectoryRules {
 
     /**
      * dsync.deleted: WorkOS sends nothing else, so every member, group and membership of the directory leaves, and
-     * the directory's removal holds back its changes that arrive later but are older.
+     * the directory's removal holds back its changes that arrive later but are older. The removal's version is
+     * stored here, so from this record on every older change of the directory is stale; its entities leave in
+     * {@link #continueDirectoryRemoval steps}, the first one here.
      */
     private void removeDirectory(DirectoryChange.RemoveDirectory c) {
-        String directoryId = c.directoryId();
-        Version version = c.version();
         // what an earlier delete of this directory removed, and nothing brought back since, now carries this
         // removal's version: a change that gets past this removal (after a re-activation) must bring it back
-        Version previous = stores.directoryRemoval(c.organizationId(), directoryId);
-        stores.putDirectoryRemoval(c.organizationId(), directoryId, version);
-        Set<String> users = new HashSet<>();
-        Set<String> groups = new HashSet<>();
-        for (Member m : stores.membersOf(c.organizationId())) {
-            if (directoryId.equals(m.directoryId()) && version.isNewerThan(m.version())
-                    && (!m.removed() || m.version().equals(previous))) {
-                stores.putMember(m.asRemoved(version, c.eventCreatedAt()), m);
-                users.add(m.directoryUserId());
+        Version previous = stores.directoryRemoval(c.organizationId(), c.directoryId());
+        stores.putDirectoryRemoval(c.organizationId(), c.directoryId(), c.version());
+        continueDirectoryRemoval(Sweep.directory(c.organizationId(), c.directoryId(), c.version(), previous,
+                c.eventId(), c.eventCreatedAt(), now.get()), sweepStep);
+    }
+
+    /**
+     * Removes the directory's members and groups, then ends its memberships and those of the members and groups it
+     * removed, going through at most {@code budget} of the organization's entities; what is left is kept in the
+     * sweeps store for the next step. Each entity is decided on as it is found: one that a newer change of the
+     * directory (after a re-activation) touched in between has a newer version and stays.
+     *
+     * @return the entities gone through
+     */
+    int continueDirectoryRemoval(Sweep sweep, int budget) {
+        String org = sweep.organizationId();
+        String directoryId = sweep.directoryId();
+        Version version = sweep.version();
+        Sweep s = sweep;
+        boolean done = false;
+        int visited = 0;
+        while (!done && visited < budget) {
+            int max = budget - visited;
+            switch (s.phase()) {
+                case REMOVE_MEMBERS -> {
+                    List<Member> batch = stores.membersAfter(org, s.cursor(), max);
+                    for (Member m : batch) {
+                        if (directoryId.equals(m.directoryId()) && version.isNewerThan(m.version())
+                                && (!m.removed() || m.version().equals(sweep.previous()))) {
+                            stores.putMember(m.asRemoved(version, sweep.eventCreatedAt()), m);
+                        }
+                    }
+                    visited += batch.size();
+                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
+                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1).key());
+                }
+                case REMOVE_GROUPS -> {
+                    List<Group> batch = stores.groupsAfter(org, s.cursor(), max);
+                    for (Group g : batch) {
+                        if (directoryId.equals(g.directoryId()) && version.isNewerThan(g.version())
+                                && (!g.removed() || g.version().equals(sweep.previous()))) {
+                            stores.putGroup(g.asRemoved(version, sweep.eventCreatedAt()), g);
+                        }
+                    }
+                    visited += batch.size();
+                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
+                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1).key());
+                }
+                case REMOVE_MEMBERSHIPS -> {
+                    List<Membership> batch = stores.membershipsAfter(org, s.cursor(), max);
+                    for (Membership m : batch) {
+                        // a member or group this removal took carries its version
+                        Member user = stores.member(EntityKeys.member(org, m.directoryUserId()));
+                        Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
+                        if (directoryId.equals(m.directoryId())
+                                || (user != null && user.removed() && user.version().equals(version))
+                                || (group != null && group.removed() && group.version().equals(version))) {
+                            endMemberships(List.of(m), version, sweep.eventCreatedAt());
+                        }
+                    }
+                    visited += batch.size();
+                    if (batch.size() == max) {
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1).key());
+                    } else {
+                        done = true;
+                    }
+                }
+                default -> throw new IllegalStateException("a directory removal has no phase " + s.phase());
             }
         }
-        for (Group g : stores.groupsOf(c.organizationId())) {
-            if (directoryId.equals(g.directoryId()) && version.isNewerThan(g.version())
-                    && (!g.removed() || g.version().equals(previous))) {
-                stores.putGroup(g.asRemoved(version, c.eventCreatedAt()), g);
-                groups.add(g.directoryGroupId());
-            }
+        if (!done) {
+            stores.putSweep(s.stepped(0, 0, 0));
+        } else if (sweep.steps() > 0 || sweep.previous() != null) {
+            // kept since an earlier step, or an earlier removal of the directory may still be going on: this one
+            // has done its work too
+            stores.deleteSweep(sweep);
         }
-        List<Membership> ofDirectory = stores.membershipsOf(c.organizationId()).stream()
-                .filter(s -> directoryId.equals(s.directoryId()) || users.contains(s.directoryUserId())
-                        || groups.contains(s.directoryGroupId()))
-                .toList();
-        endMemberships(ofDirectory, version, c.eventCreatedAt());
+        return visited;
     }
 
     private void endMemberships(List<Membership> memberships, Version version, Instant eventCreatedAt) {

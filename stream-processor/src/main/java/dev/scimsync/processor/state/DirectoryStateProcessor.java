@@ -26,6 +26,7 @@ import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
 import dev.scimsync.core.model.ResyncOutcome;
 import dev.scimsync.core.model.SyncStatus;
+import dev.scimsync.processor.ProcessorSettings;
 import dev.scimsync.processor.dedup.EventDeduplicator;
 import dev.scimsync.processor.event.DirectoryChange;
 import dev.scimsync.processor.event.EventParser;
@@ -43,8 +44,8 @@ import dev.scimsync.processor.metrics.ProcessorMetrics;
 public final class DirectoryStateProcessor implements Processor<String, EventEnvelope, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryStateProcessor.class);
-    /** The end of a resync taking longer than this is logged as a warning (the partition waits for it). */
-    private static final Duration LONG_RESYNC_END = Duration.ofSeconds(1);
+    /** A step of a sweep taking longer than this is logged as a warning (the partition waits for it). */
+    private static final Duration LONG_SWEEP_STEP = Duration.ofSeconds(1);
 
     /** Child (sink) names this processor forwards to. */
     public static final String MEMBERS_SINK = "members-sink";
@@ -59,6 +60,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      */
     public static final int MAX_FORGOTTEN_IDS_PER_PUNCTUATION = 1_000;
 
+    /** How often a sweep that goes on takes its next step (at most; the stream thread runs it between records). */
+    static final Duration SWEEP_STEP_INTERVAL = Duration.ofMillis(1);
+
     /** Statuses kept as objects (a few hundred bytes each); more organizations than this in a task read some again. */
     static final int MAX_STATUS_OBJECTS = 10_000;
 
@@ -68,6 +72,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private final Duration statusInterval;
     private final ProcessorMetrics metrics;
     private final long liveCommitMillis;
+    private final int sweepStep;
     /**
      * When a live commit was last asked for, shared by the processors (tasks) of one Kafka Streams instance: with
      * exactly-once a commit covers every task of the thread, so the interval holds per instance, not per task.
@@ -87,6 +92,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private long currentTimestamp;
     /** The punctuator that goes on deleting expired event ids while a backlog is left; null while none is. */
     private Cancellable forgettingBacklog;
+    /** The punctuator that takes the next steps of the sweeps left in the store; null while none is. */
+    private Cancellable sweepingOn;
 
     /**
      * @param dedupRetention how long event ids are remembered, from the newest created_at seen
@@ -97,17 +104,20 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
                                    Duration statusInterval, ProcessorMetrics metrics) {
         this(dedupRetention, tombstoneRetention, purgeInterval, statusInterval, Duration.ZERO, new AtomicLong(),
-                metrics);
+                Integer.parseInt(ProcessorSettings.SWEEP_STEP.defaultValue()), metrics);
     }
 
     /**
      * @param liveCommitInterval how often to ask for a commit while Events API events arrive within
      *                           {@link #LIVE_WINDOW} of their creation; zero = never (commits every commit interval)
      * @param lastLiveCommit     shared by every processor of one topology (see the field)
+     * @param sweepStep          at most this many stored entities a resync's sweep or a directory's removal goes
+     *                           through in one record or one punctuation; the rest in later punctuations
      */
     public DirectoryStateProcessor(Duration dedupRetention, Duration tombstoneRetention, Duration purgeInterval,
                                    Duration statusInterval, Duration liveCommitInterval, AtomicLong lastLiveCommit,
-                                   ProcessorMetrics metrics) {
+                                   int sweepStep, ProcessorMetrics metrics) {
+        this.sweepStep = sweepStep;
         this.liveCommitMillis = liveCommitInterval.toMillis();
         this.lastLiveCommit = lastLiveCommit;
         this.dedupRetention = dedupRetention;
@@ -126,14 +136,20 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         this.stores = new EntityStores(context.getStateStore(StateStores.MEMBERS),
                 context.getStateStore(StateStores.GROUPS), context.getStateStore(StateStores.MEMBERSHIPS),
                 context.getStateStore(StateStores.MEMBERSHIPS_BY_MEMBER),
-                context.getStateStore(StateStores.DIRECTORY_REMOVALS), removals, new Emitter());
-        this.rules = new DirectoryRules(stores);
+                context.getStateStore(StateStores.DIRECTORY_REMOVALS), context.getStateStore(StateStores.SWEEPS),
+                removals, new Emitter());
+        this.rules = new DirectoryRules(stores, sweepStep, this::now);
         this.resyncs = new ResyncSweeper(context.getStateStore(StateStores.RESYNCS),
                 context.getStateStore(StateStores.RESYNC_SEEN), stores, rules);
         // new objects per init: after a dirty close (aborted transaction) the store is restored, not the objects
         this.status = new StoreObjects<>(context.getStateStore(StateStores.STATUS), MAX_STATUS_OBJECTS);
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         this.forgettingBacklog = null;
+        this.sweepingOn = null;
+        if (!stores.sweeps().isEmpty()) {
+            // stopped (or moved here) while sweeps went on: they go on from their last committed step
+            sweepInSteps();
+        }
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
         context.schedule(statusInterval, PunctuationType.WALL_CLOCK_TIME, this::emitPendingStatus);
     }
@@ -162,10 +178,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             metrics.applied(envelope.eventType());
         } else if (change instanceof DirectoryChange.ResyncEnd end) {
             long started = System.nanoTime();
-            ResyncSweeper.Ended ended = resyncs.end(end, changes);
-            if (ended != null) {
-                updateResyncStatus(org, ended.resyncId(), ended.state(), ended.outcome(), changes);
-                reportEnded(ended, Duration.ofNanos(System.nanoTime() - started));
+            ResyncSweeper.Step step = resyncs.end(end, changes, now(), sweepStep);
+            if (step != null) {
+                swept(org, step, changes, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started), 1);
                 metrics.applied(envelope.eventType());
             } else {
                 metrics.stale(envelope.eventType());
@@ -187,6 +202,9 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
         if (resyncs.takeMarksLeft()) {
             forgetInBatches();
+        }
+        if (stores.takeSweepLeft()) {
+            sweepInSteps();
         }
         rename(org, envelope.organizationName());
         if (deduplicated) {
@@ -303,6 +321,88 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
     }
 
+    /** Takes the next steps of the sweeps left in the store, every {@link #SWEEP_STEP_INTERVAL}, until none is left. */
+    private void sweepInSteps() {
+        if (sweepingOn == null) {
+            sweepingOn = context.schedule(SWEEP_STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::continueSweeps);
+        }
+    }
+
+    /**
+     * One step of the sweeps left: at most {@code sweepStep} entities in all, the oldest organization's first (key
+     * order), so the partition's records wait at most one step between two of theirs.
+     */
+    private void continueSweeps(long now) {
+        currentTimestamp = now;
+        int budget = sweepStep;
+        List<Sweep> left = stores.sweeps();
+        for (Sweep sweep : left) {
+            if (budget <= 0) {
+                break;
+            }
+            long started = System.nanoTime();
+            Changes changes = stores.begin();
+            String org = sweep.organizationId();
+            if (sweep.kind() == Sweep.Kind.RESYNC) {
+                ResyncSweeper.Step step = resyncs.step(sweep, budget, changes);
+                budget -= step.visited();
+                swept(org, step, changes, Duration.between(sweep.startedAt(), now()),
+                        Duration.ofNanos(System.nanoTime() - started), sweep.steps() + 1);
+            } else {
+                budget -= rules.continueDirectoryRemoval(sweep, budget);
+                if (changes.any()) {
+                    countSwept(org, changes);
+                }
+            }
+        }
+        stores.takeSweepLeft();
+        if (resyncs.takeMarksLeft()) {
+            forgetInBatches();
+        }
+        if (budget > 0 && sweepingOn != null && stores.sweeps().isEmpty()) {
+            sweepingOn.cancel();
+            sweepingOn = null;
+        }
+    }
+
+    /**
+     * The outcome of a step of a resync's sweep: the resync's end in its status once it has one, otherwise what the
+     * step removed in the organization's counts (its state stays running).
+     *
+     * @param before how long the sweep had gone on before this step
+     * @param took   this step's time
+     * @param steps  steps taken, this one included
+     */
+    private void swept(String org, ResyncSweeper.Step step, Changes changes, Duration before, Duration took,
+                       int steps) {
+        ResyncSweeper.Ended ended = step.ended();
+        if (ended != null) {
+            updateResyncStatus(org, ended.resyncId(), ended.state(), ended.outcome(), changes);
+            reportEnded(ended, before.plus(took), took, steps);
+        } else if (changes.any()) {
+            countSwept(org, changes);
+        }
+        if (took.compareTo(LONG_SWEEP_STEP) > 0) {
+            LOG.warn("a step of the sweep of {} took {} ms: the partition's other organizations waited as long "
+                    + "(SCIM_SYNC_PROCESSOR_SWEEP_STEP is {} entities)", org, took.toMillis(), sweepStep);
+        }
+    }
+
+    /** What a step of a sweep removed, in the organization's counts (emitted with the next status interval). */
+    private void countSwept(String org, Changes changes) {
+        SyncStatus previous = status.get(org);
+        SyncStatus next = previous == null
+                ? new SyncStatus(org, null, null, null, changes.membersDelta(), changes.groupsDelta(),
+                        changes.membershipsDelta(), null, null, 1, now())
+                : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
+                        previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
+                        previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
+                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
+                        previous.resyncOutcome(), previous.resyncChangedAt(), previous.organizationName());
+        status.put(org, next);
+        pendingStatus.put(org, "");
+    }
+
     private void purgeExpired(long now) {
         for (ResyncSweeper.Ended ended : resyncs.expire(Instant.ofEpochMilli(now))) {
             updateResyncStatus(ended.organizationId(), ended.resyncId(), ended.state(), ended.outcome(), stores.begin());
@@ -339,21 +439,17 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     }
 
     /**
-     * The end of a resync is one record's work: its sweep reads every member, group and membership of the
-     * organization in this {@code process()} call (not chunked yet), and the partition's other organizations wait
-     * meanwhile. Logged and timed, so that a long one shows.
+     * A resync's end: logged with what it removed and how long its sweep took from the end marker (the steps between
+     * the partition's other records included), and timed.
+     *
+     * @param took     from the end marker to this end
+     * @param lastStep the step that ended it
      */
-    private void reportEnded(ResyncSweeper.Ended ended, Duration took) {
+    private void reportEnded(ResyncSweeper.Ended ended, Duration took, Duration lastStep, int steps) {
         metrics.resyncEnded(took);
-        String removed = describe(ended);
-        if (took.compareTo(LONG_RESYNC_END) > 0) {
-            LOG.warn("resync {} of {} ended {}{} in {} ms, in one record's processing: the partition's other "
-                    + "organizations waited as long", ended.resyncId(), ended.organizationId(), ended.state(), removed,
-                    took.toMillis());
-        } else {
-            LOG.info("resync {} of {} ended {}{} in {} ms", ended.resyncId(), ended.organizationId(), ended.state(),
-                    removed, took.toMillis());
-        }
+        LOG.info("resync {} of {} ended {}{} in {} ms ({} {}, the last {} ms)", ended.resyncId(),
+                ended.organizationId(), ended.state(), describe(ended), took.toMillis(), steps,
+                steps == 1 ? "step" : "steps", lastStep.toMillis());
     }
 
     /** What an ended resync removed (or would have), or why it failed, for the log line. */

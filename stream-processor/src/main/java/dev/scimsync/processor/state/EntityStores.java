@@ -31,13 +31,18 @@ final class EntityStores {
     private final KeyValueStore<String, Membership> memberships;
     private final KeyValueStore<String, String> membershipsByMember;
     private final KeyValueStore<String, Version> directoryRemovals;
+    private final KeyValueStore<String, Sweep> sweeps;
     private final Removals removals;
     private final StateEmitter emitter;
     private Changes changes = new Changes();
+    /** Set when a sweep was left for later since the last {@link #takeSweepLeft()}. */
+    private boolean sweepLeft;
 
     EntityStores(KeyValueStore<String, Member> members, KeyValueStore<String, Group> groups,
                  KeyValueStore<String, Membership> memberships, KeyValueStore<String, String> membershipsByMember,
-                 KeyValueStore<String, Version> directoryRemovals, Removals removals, StateEmitter emitter) {
+                 KeyValueStore<String, Version> directoryRemovals, KeyValueStore<String, Sweep> sweeps,
+                 Removals removals, StateEmitter emitter) {
+        this.sweeps = sweeps;
         this.members = members;
         this.groups = new StoreObjects<>(groups, MAX_GROUP_OBJECTS);
         this.memberships = memberships;
@@ -142,6 +147,45 @@ final class EntityStores {
         return found;
     }
 
+    /** Keeps a sweep for the steps after this one. */
+    void putSweep(Sweep sweep) {
+        sweeps.put(sweep.key(), sweep);
+        sweepLeft = true;
+    }
+
+    void deleteSweep(Sweep sweep) {
+        sweeps.delete(sweep.key());
+    }
+
+    /** Whether a sweep was kept for later since the last call (the caller schedules the next steps). */
+    boolean takeSweepLeft() {
+        boolean left = sweepLeft;
+        sweepLeft = false;
+        return left;
+    }
+
+    /** Every sweep left for later, in key order (organization first). */
+    List<Sweep> sweeps() {
+        List<Sweep> all = new ArrayList<>();
+        try (KeyValueIterator<String, Sweep> it = sweeps.all()) {
+            it.forEachRemaining(entry -> all.add(entry.value));
+        }
+        return all;
+    }
+
+    /** At most {@code max} members of the organization, in key order, after the key {@code cursor} (null: from the first). */
+    List<Member> membersAfter(String organizationId, String cursor, int max) {
+        return after(members, organizationId, cursor, max);
+    }
+
+    List<Group> groupsAfter(String organizationId, String cursor, int max) {
+        return after(groups.store(), organizationId, cursor, max);
+    }
+
+    List<Membership> membershipsAfter(String organizationId, String cursor, int max) {
+        return after(memberships, organizationId, cursor, max);
+    }
+
     List<Member> membersOf(String organizationId) {
         return values(members, organizationId + EntityKeys.SEPARATOR);
     }
@@ -194,6 +238,24 @@ final class EntityStores {
 
     private static int present(boolean present) {
         return present ? 1 : 0;
+    }
+
+    /** Materialised first, like {@link #values}; a range, not a prefix scan, so that each step starts at its cursor. */
+    private static <V> List<V> after(KeyValueStore<String, V> store, String organizationId, String cursor, int max) {
+        String prefix = organizationId + EntityKeys.SEPARATOR;
+        // every key of the organization sorts between its prefix and the organization id followed by the next
+        // character after the separator
+        String end = organizationId + (char) (EntityKeys.SEPARATOR + 1);
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.range(cursor == null ? prefix : cursor, end)) {
+            while (values.size() < max && it.hasNext()) {
+                KeyValue<String, V> entry = it.next();
+                if (!entry.key.equals(cursor) && entry.key.startsWith(prefix)) {
+                    values.add(entry.value);
+                }
+            }
+        }
+        return values;
     }
 
     /** Materialised first: the callers write to the same store while they go through the results. */

@@ -3,15 +3,16 @@ package dev.scimsync.processor.state;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import dev.scimsync.core.model.EntityKeys;
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.Membership;
@@ -28,7 +29,10 @@ import dev.scimsync.processor.event.DirectoryChange;
  * committed before the scan starts, so a change made in the IdP while the scan ran is published behind it and
  * marks its entity: the sweep never removes what changed during the scan. A snapshot with fewer items applied
  * than the end marker announces (an item went to the DLQ) sweeps nothing; a resync whose end marker never comes
- * is ended as failed {@link #MAX_AGE} after its begin marker was applied, or when a newer one begins.
+ * is ended as failed {@link #MAX_AGE} after its begin marker was applied, or when a newer one begins. The sweep goes
+ * in {@link #step steps} of a bounded number of entities (a {@link Sweep} in the store between them), so the end
+ * marker of a large organization does not hold the partition; events applied between the steps mark what they
+ * touch for it as for an open resync.
  */
 final class ResyncSweeper {
 
@@ -53,6 +57,11 @@ final class ResyncSweeper {
     private final DirectoryRules rules;
     /** Set when a resync ended with marks left over; after a restart the next purge finds them in the store. */
     private boolean marksLeft;
+    /**
+     * org → the resyncs whose sweep goes on (ended, not yet swept whole): an event of the organization marks what it
+     * touches for them too, so that their later steps keep it. Read from the sweeps store when the task starts.
+     */
+    private final Map<String, List<String>> sweeping = new HashMap<>();
 
     /**
      * @param active org → its resync between begin and end
@@ -64,6 +73,11 @@ final class ResyncSweeper {
         this.seen = seen;
         this.stores = stores;
         this.rules = rules;
+        for (Sweep sweep : stores.sweeps()) {
+            if (sweep.kind() == Sweep.Kind.RESYNC) {
+                sweeping.computeIfAbsent(sweep.organizationId(), o -> new ArrayList<>()).add(sweep.resync().resyncId());
+            }
+        }
     }
 
     /**
@@ -87,19 +101,25 @@ final class ResyncSweeper {
     }
 
     /**
-     * Marks what {@code change} touched as seen, when the organization has a resync open.
+     * Marks what {@code change} touched as seen, for the organization's open resync and for those whose sweep goes on.
      *
      * @param itemOf the resync whose snapshot item {@code change} is; null for a live event
      */
     void touched(String organizationId, DirectoryChange change, String itemOf) {
         ActiveResync resync = active.get(organizationId);
-        if (resync == null) {
-            return;
+        if (resync != null) {
+            if (resync.resyncId().equals(itemOf)) {
+                active.put(organizationId, resync.withOneMoreItem());
+            }
+            mark(resync.resyncId(), change);
         }
-        String id = resync.resyncId();
-        if (id.equals(itemOf)) {
-            active.put(organizationId, resync.withOneMoreItem());
+        List<String> ofOrganization = sweeping.get(organizationId);
+        if (ofOrganization != null) {
+            ofOrganization.forEach(id -> mark(id, change));
         }
+    }
+
+    private void mark(String id, DirectoryChange change) {
         if (change instanceof DirectoryChange.UpsertMember c) {
             mark(id, MEMBER, c.member().key());
         } else if (change instanceof DirectoryChange.RemoveMember c) {
@@ -145,114 +165,248 @@ final class ResyncSweeper {
     }
 
     /**
-     * Ends the resync: sweeps (or previews, or holds) and forgets it.
+     * Ends the resync: an aborted one or one with items missing fails at once; otherwise its sweep starts here and
+     * goes on in {@link #step}s of at most {@code budget} entities, the first in this call.
      *
      * @param changes the bookkeeping of this event, for the counts the sweep removed
+     * @return null when {@code e} is not the end of the organization's open resync (stale)
      */
-    Ended end(DirectoryChange.ResyncEnd e, Changes changes) {
+    Step end(DirectoryChange.ResyncEnd e, Changes changes, Instant now, int budget) {
         String org = e.organizationId();
         ActiveResync resync = active.get(org);
         if (resync == null || !resync.resyncId().equals(e.resyncId())) {
             return null;
         }
-        try {
-            if (e.aborted()) {
-                return new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
-                        0, 0, 0, 0, "aborted, nothing swept: " + e.reason()));
-            }
-            if (e.snapshotItems() >= 0 && resync.items() != e.snapshotItems()) {
-                return new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(), resync.dryRun(),
-                        0, 0, 0, 0, String.format(Locale.ROOT, "incomplete snapshot: %d of its %d items applied (see "
-                                + "the dead-letter topic); nothing swept", resync.items(), e.snapshotItems())));
-            }
-            return sweep(e, resync, changes);
-        } finally {
+        active.delete(org);
+        if (e.aborted() || (e.snapshotItems() >= 0 && resync.items() != e.snapshotItems())) {
             forget(resync.resyncId());
-            active.delete(org);
+            String note = e.aborted() ? "aborted, nothing swept: " + e.reason()
+                    : String.format(Locale.ROOT, "incomplete snapshot: %d of its %d items applied (see the "
+                            + "dead-letter topic); nothing swept", resync.items(), e.snapshotItems());
+            return new Step(0, new Ended(org, resync.resyncId(), "failed", new ResyncOutcome(resync.scope(),
+                    resync.dryRun(), 0, 0, 0, 0, note)));
         }
+        sweeping.computeIfAbsent(org, o -> new ArrayList<>()).add(resync.resyncId());
+        return step(Sweep.resync(org, resync, e.eventId(), e.eventCreatedAt(), now), budget, changes);
     }
 
-    private Ended sweep(DirectoryChange.ResyncEnd e, ActiveResync resync, Changes changes) {
-        String org = e.organizationId();
-        String id = resync.resyncId();
-        long presentMembers = 0;
-        List<Member> members = new ArrayList<>();
-        for (Member m : stores.membersOf(org)) {
-            if (!m.removed()) {
-                presentMembers++;
-                if (resync.members() && !isSeen(id, MEMBER, m.key())) {
-                    members.add(m);
-                }
-            }
-        }
-        long presentGroups = 0;
-        List<Group> groups = new ArrayList<>();
-        for (Group g : stores.groupsOf(org)) {
-            if (!g.removed()) {
-                presentGroups++;
-                if (resync.groups() && !isSeen(id, GROUP, g.key())) {
-                    groups.add(g);
-                }
-            }
-        }
-        Set<String> sweptUsers = new HashSet<>();
-        members.forEach(m -> sweptUsers.add(m.directoryUserId()));
-        Set<String> sweptGroups = new HashSet<>();
-        groups.forEach(g -> sweptGroups.add(g.directoryGroupId()));
-        long presentMemberships = 0;
-        List<Membership> memberships = new ArrayList<>();
-        for (Membership s : stores.membershipsOf(org)) {
-            if (!s.removed()) {
-                presentMemberships++;
-                if (sweptUsers.contains(s.directoryUserId()) || sweptGroups.contains(s.directoryGroupId())
-                        || (resync.groups() && !isSeen(id, MEMBERSHIP, s.key()))) {
-                    memberships.add(s);
-                }
-            }
-        }
+    /** What a step of a sweep did: the entities it went through, and the resync's end once it has one. */
+    record Step(int visited, Ended ended) {
+    }
 
-        // the safeguard: members and groups by count and share, memberships by share
-        List<String> beyond = new ArrayList<>();
-        beyond(beyond, "members", members.size(), presentMembers, resync, true);
-        beyond(beyond, "groups", groups.size(), presentGroups, resync, true);
-        beyond(beyond, "memberships", memberships.size(), presentMemberships, resync, false);
-        String what = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", members.size(),
-                groups.size(), memberships.size());
-        String limits = String.join(", ", beyond) + String.format(Locale.ROOT, "; the safeguard allows %d%% / %d",
-                resync.maxRemovalPercent(), resync.maxRemovalCount());
+    /**
+     * Goes through at most {@code budget} more entities of the sweep: counts what is present and what the resync
+     * did not see, then decides (a dry run previews, the safeguard holds), then removes. Whether an entity is
+     * removed is decided when the removal step reaches it: an entity a later event touched in between (a live
+     * change, a newer resync's item) is marked seen by that event and stays. The sweep is kept in the store while it
+     * goes on (so a restart resumes it); its marks are forgotten when it ends.
+     *
+     * @param changes the bookkeeping of this step, for the counts it removed
+     */
+    Step step(Sweep sweep, int budget, Changes changes) {
+        String org = sweep.organizationId();
+        ActiveResync resync = sweep.resync();
+        String id = resync.resyncId();
+        Sweep s = sweep;
+        Ended ended = null;
+        boolean removedAll = false;
+        int visited = 0;
+        while (ended == null && !removedAll && visited < budget) {
+            int max = budget - visited;
+            switch (s.phase()) {
+                case COUNT_MEMBERS -> {
+                    List<Member> batch = stores.membersAfter(org, s.cursor(), max);
+                    long present = 0;
+                    long unseen = 0;
+                    for (Member m : batch) {
+                        if (!m.removed()) {
+                            present++;
+                            if (resync.members() && !isSeen(id, MEMBER, m.key())) {
+                                unseen++;
+                            }
+                        }
+                    }
+                    visited += batch.size();
+                    s = s.counted(s.present().plus(present, 0, 0), s.unseen().plus(unseen, 0, 0));
+                    s = batch.size() < max ? s.at(Sweep.Phase.COUNT_GROUPS, null)
+                            : s.at(Sweep.Phase.COUNT_MEMBERS, batch.get(batch.size() - 1).key());
+                }
+                case COUNT_GROUPS -> {
+                    List<Group> batch = stores.groupsAfter(org, s.cursor(), max);
+                    long present = 0;
+                    long unseen = 0;
+                    for (Group g : batch) {
+                        if (!g.removed()) {
+                            present++;
+                            if (resync.groups() && !isSeen(id, GROUP, g.key())) {
+                                unseen++;
+                            }
+                        }
+                    }
+                    visited += batch.size();
+                    s = s.counted(s.present().plus(0, present, 0), s.unseen().plus(0, unseen, 0));
+                    s = batch.size() < max ? s.at(Sweep.Phase.COUNT_MEMBERSHIPS, null)
+                            : s.at(Sweep.Phase.COUNT_GROUPS, batch.get(batch.size() - 1).key());
+                }
+                case COUNT_MEMBERSHIPS -> {
+                    List<Membership> batch = stores.membershipsAfter(org, s.cursor(), max);
+                    long present = 0;
+                    long unseen = 0;
+                    for (Membership m : batch) {
+                        if (!m.removed()) {
+                            present++;
+                            if (sweeps(resync, m)) {
+                                unseen++;
+                            }
+                        }
+                    }
+                    visited += batch.size();
+                    s = s.counted(s.present().plus(0, 0, present), s.unseen().plus(0, 0, unseen));
+                    if (batch.size() == max) {
+                        s = s.at(Sweep.Phase.COUNT_MEMBERSHIPS, batch.get(batch.size() - 1).key());
+                    } else {
+                        ended = decide(s);
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERS, null);
+                    }
+                }
+                case REMOVE_MEMBERS -> {
+                    List<Member> batch = resync.members() ? stores.membersAfter(org, s.cursor(), max) : List.of();
+                    for (Member m : batch) {
+                        if (!m.removed() && !isSeen(id, MEMBER, m.key())) {
+                            rules.apply(new DirectoryChange.RemoveMember(s.eventId(), s.eventCreatedAt(),
+                                    m.asRemoved(removal(id, resync.scanStartedAt(), m.version(), List.of()),
+                                            s.eventCreatedAt()),
+                                    removal(id, resync.scanStartedAt(), m.version(),
+                                            stores.membershipsOfMember(org, m.directoryUserId()))));
+                        }
+                    }
+                    visited += batch.size();
+                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
+                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1).key());
+                }
+                case REMOVE_GROUPS -> {
+                    List<Group> batch = resync.groups() ? stores.groupsAfter(org, s.cursor(), max) : List.of();
+                    for (Group g : batch) {
+                        if (!g.removed() && !isSeen(id, GROUP, g.key())) {
+                            rules.apply(new DirectoryChange.RemoveGroup(s.eventId(), s.eventCreatedAt(),
+                                    g.asRemoved(removal(id, resync.scanStartedAt(), g.version(), List.of()),
+                                            s.eventCreatedAt()),
+                                    removal(id, resync.scanStartedAt(), g.version(),
+                                            stores.membershipsOfGroup(org, g.directoryGroupId()))));
+                        }
+                    }
+                    visited += batch.size();
+                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
+                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1).key());
+                }
+                case REMOVE_MEMBERSHIPS -> {
+                    // the memberships of the members and groups removed ended with them (see DirectoryRules)
+                    List<Membership> batch = resync.groups() ? stores.membershipsAfter(org, s.cursor(), max)
+                            : List.of();
+                    for (Membership m : batch) {
+                        if (!m.removed() && !isSeen(id, MEMBERSHIP, m.key())) {
+                            rules.apply(new DirectoryChange.RemoveMembership(s.eventId(), s.eventCreatedAt(),
+                                    new Membership(org, m.directoryGroupId(), m.directoryUserId(), m.directoryId(),
+                                            removal(id, resync.scanStartedAt(), m.version(), List.of()),
+                                            s.eventCreatedAt(), true)));
+                        }
+                    }
+                    visited += batch.size();
+                    if (batch.size() == max) {
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1).key());
+                    } else {
+                        removedAll = true;
+                    }
+                }
+            }
+        }
+        s = s.stepped(-changes.membersDelta(), -changes.groupsDelta(), -changes.membershipsDelta());
+        if (removedAll) {
+            ended = completed(s);
+        }
+        if (ended == null) {
+            stores.putSweep(s);
+        } else {
+            if (sweep.steps() > 0) {
+                stores.deleteSweep(sweep);
+            }
+            List<String> ofOrg = sweeping.get(org);
+            if (ofOrg != null && ofOrg.remove(id) && ofOrg.isEmpty()) {
+                sweeping.remove(org);
+            }
+            forget(id);
+        }
+        return new Step(visited, ended);
+    }
+
+    /**
+     * Whether the sweep would end this present membership: its member or group is one the sweep removes (when
+     * counted), or, for a resync of groups, the resync did not see the membership itself.
+     */
+    private boolean sweeps(ActiveResync resync, Membership m) {
+        String id = resync.resyncId();
+        String org = m.organizationId();
+        if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
+            return true;
+        }
+        if (resync.members()) {
+            Member member = stores.member(EntityKeys.member(org, m.directoryUserId()));
+            if (member != null && !member.removed() && !isSeen(id, MEMBER, member.key())) {
+                return true;
+            }
+        }
+        if (resync.groups()) {
+            Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
+            return group != null && !group.removed() && !isSeen(id, GROUP, group.key());
+        }
+        return false;
+    }
+
+    /** After counting: a dry run's preview, or the safeguard's hold; null when the removal goes ahead. */
+    private static Ended decide(Sweep s) {
+        ActiveResync resync = s.resync();
+        String org = s.organizationId();
+        String id = resync.resyncId();
+        List<String> beyond = beyond(s);
+        Sweep.Counts unseen = s.unseen();
+        String what = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", unseen.members(),
+                unseen.groups(), unseen.memberships());
         if (resync.dryRun()) {
-            return new Ended(org, id, "previewed", outcome(resync, members, groups, memberships, presentMembers,
+            return new Ended(org, id, "previewed", outcome(resync, unseen, s.present().members(),
                     "dry run: would remove " + what + (!beyond.isEmpty() && !resync.force()
-                            ? "; would be held: " + limits : "")));
+                            ? "; would be held: " + limits(beyond, resync) : "")));
         }
         if (!beyond.isEmpty() && !resync.force()) {
-            return new Ended(org, id, "held", outcome(resync, members, groups, memberships, presentMembers,
-                    "held: would remove " + what + " (" + limits + "); nothing removed (re-run with --force)"));
+            return new Ended(org, id, "held", outcome(resync, unseen, s.present().members(),
+                    "held: would remove " + what + " (" + limits(beyond, resync) + "); nothing removed (re-run with "
+                            + "--force)"));
         }
-        Instant scanStart = resync.scanStartedAt();
-        for (Member m : members) {
-            rules.apply(new DirectoryChange.RemoveMember(e.eventId(), e.eventCreatedAt(),
-                    m.asRemoved(removal(id, scanStart, m.version(), List.of()), e.eventCreatedAt()),
-                    removal(id, scanStart, m.version(), stores.membershipsOfMember(org, m.directoryUserId()))));
-        }
-        for (Group g : groups) {
-            rules.apply(new DirectoryChange.RemoveGroup(e.eventId(), e.eventCreatedAt(),
-                    g.asRemoved(removal(id, scanStart, g.version(), List.of()), e.eventCreatedAt()),
-                    removal(id, scanStart, g.version(), stores.membershipsOfGroup(org, g.directoryGroupId()))));
-        }
-        for (Membership s : memberships) {
-            Membership now = stores.membership(s.key());
-            if (now != null && !now.removed()) {
-                rules.apply(new DirectoryChange.RemoveMembership(e.eventId(), e.eventCreatedAt(),
-                        new Membership(org, now.directoryGroupId(), now.directoryUserId(), now.directoryId(),
-                                removal(id, scanStart, now.version(), List.of()), e.eventCreatedAt(), true)));
-            }
-        }
-        String removed = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", -changes.membersDelta(),
-                -changes.groupsDelta(), -changes.membershipsDelta());
-        return new Ended(org, id, "completed", new ResyncOutcome(resync.scope(), false, -changes.membersDelta(),
-                -changes.groupsDelta(), -changes.membershipsDelta(), presentMembers, "removed " + removed
-                + (!beyond.isEmpty() ? " (forced beyond the safeguard: " + limits + ")" : "")));
+        return null;
+    }
+
+    private static Ended completed(Sweep s) {
+        ActiveResync resync = s.resync();
+        Sweep.Counts removed = s.removed();
+        List<String> beyond = beyond(s);
+        String what = String.format(Locale.ROOT, "%d members, %d groups, %d memberships", removed.members(),
+                removed.groups(), removed.memberships());
+        return new Ended(s.organizationId(), resync.resyncId(), "completed", new ResyncOutcome(resync.scope(), false,
+                removed.members(), removed.groups(), removed.memberships(), s.present().members(), "removed " + what
+                + (!beyond.isEmpty() ? " (forced beyond the safeguard: " + limits(beyond, resync) + ")" : "")));
+    }
+
+    /** The safeguard: members and groups by count and share, memberships by share. */
+    private static List<String> beyond(Sweep s) {
+        List<String> beyond = new ArrayList<>();
+        beyond(beyond, "members", s.unseen().members(), s.present().members(), s.resync(), true);
+        beyond(beyond, "groups", s.unseen().groups(), s.present().groups(), s.resync(), true);
+        beyond(beyond, "memberships", s.unseen().memberships(), s.present().memberships(), s.resync(), false);
+        return beyond;
+    }
+
+    private static String limits(List<String> beyond, ActiveResync resync) {
+        return String.join(", ", beyond) + String.format(Locale.ROOT, "; the safeguard allows %d%% / %d",
+                resync.maxRemovalPercent(), resync.maxRemovalCount());
     }
 
     /** Adds why removing {@code count} of {@code present} is beyond the safeguard, if it is. */
@@ -266,10 +420,9 @@ final class ResyncSweeper {
         }
     }
 
-    private static ResyncOutcome outcome(ActiveResync resync, List<Member> members, List<Group> groups,
-                                         List<Membership> memberships, long present, String note) {
-        return new ResyncOutcome(resync.scope(), resync.dryRun(), members.size(), groups.size(), memberships.size(),
-                present, note);
+    private static ResyncOutcome outcome(ActiveResync resync, Sweep.Counts unseen, long present, String note) {
+        return new ResyncOutcome(resync.scope(), resync.dryRun(), unseen.members(), unseen.groups(),
+                unseen.memberships(), present, note);
     }
 
     /**

@@ -51,9 +51,14 @@ public final class StateStores {
     public static final String RESYNCS = "resyncs";
     /** resync id|kind|entity key → "" for every member (m), group (g), membership (s) the open resync saw. */
     public static final String RESYNC_SEEN = "resync-seen";
+    /**
+     * org|r|resync id or org|d|directory id → a resync's sweep or a directory's removal that goes on after the record
+     * that started it, a bounded number of entities per step (see {@link Sweep}).
+     */
+    public static final String SWEEPS = "sweeps";
 
     public static final List<String> ALL = List.of(DEDUP, MEMBERS, GROUPS, MEMBERSHIPS, MEMBERSHIPS_BY_MEMBER, REMOVALS,
-            DIRECTORY_REMOVALS, STATUS, PENDING_STATUS, RESYNCS, RESYNC_SEEN);
+            DIRECTORY_REMOVALS, STATUS, PENDING_STATUS, RESYNCS, RESYNC_SEEN, SWEEPS);
 
     private StateStores() {
     }
@@ -78,7 +83,8 @@ public final class StateStores {
                 cached(store(STATUS, new StatusStoreSerde())),
                 cached(store(PENDING_STATUS, Serdes.String())),
                 cached(store(RESYNCS, JsonSerde.of(ActiveResync.class))),
-                store(RESYNC_SEEN, Serdes.String()));
+                store(RESYNC_SEEN, Serdes.String()),
+                store(SWEEPS, JsonSerde.of(Sweep.class)));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

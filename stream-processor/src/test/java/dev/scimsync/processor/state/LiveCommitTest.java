@@ -46,7 +46,7 @@ class LiveCommitTest {
             context.addStateStore(store);
         }
         processor = new DirectoryStateProcessor(Duration.ofDays(30), Duration.ofDays(30), Duration.ofHours(1),
-                Duration.ofMillis(500), Duration.ofMillis(100), new AtomicLong(), ProcessorMetrics.NONE);
+                Duration.ofMillis(500), Duration.ofMillis(100), new AtomicLong(), 20_000, ProcessorMetrics.NONE);
         processor.init(context);
     }
 

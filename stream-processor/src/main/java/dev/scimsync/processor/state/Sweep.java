@@ -1,0 +1,82 @@
+package dev.scimsync.processor.state;
+
+import java.time.Instant;
+
+import dev.scimsync.core.model.Version;
+
+/**
+ * Work that one record starts and that may go on after it, a bounded number of stored entities at a time (value of
+ * the {@link StateStores#SWEEPS} store): a resync's sweep, which counts what it would remove, decides (preview,
+ * safeguard) and then removes, or a directory's removal (dsync.deleted). Between two steps the partition's other
+ * events are applied, the organization's own included; each step decides on every entity as it finds it then, so
+ * what changed in between counts (see {@link ResyncSweeper} and {@link DirectoryRules}).
+ *
+ * @param phase     what the next step does
+ * @param cursor    the last entity key of {@code phase} gone through; null = the phase starts
+ * @param startedAt this processor's wall clock when the starting record was applied
+ * @param steps     steps taken so far (the starting record's included)
+ * @param resync    the resync being swept (kind RESYNC), as it was when its end marker came
+ * @param eventId   the starting record's event id (the end marker's, the dsync.deleted's)
+ * @param present   entities present when counted (RESYNC)
+ * @param unseen    of those, the ones the resync would remove (RESYNC)
+ * @param removed   removed so far
+ * @param version   the directory removal's version (DIRECTORY)
+ * @param previous  the directory's earlier removal, whose entities this one takes over (DIRECTORY); may be null
+ */
+public record Sweep(Kind kind, String organizationId, Phase phase, String cursor, Instant startedAt, int steps,
+                    ActiveResync resync, String eventId, Instant eventCreatedAt, Counts present, Counts unseen,
+                    Counts removed, String directoryId, Version version, Version previous) {
+
+    /** What is swept. */
+    public enum Kind {
+        RESYNC, DIRECTORY
+    }
+
+    /** The steps of a sweep, in order; a directory's removal has only the REMOVE ones. */
+    public enum Phase {
+        COUNT_MEMBERS, COUNT_GROUPS, COUNT_MEMBERSHIPS, REMOVE_MEMBERS, REMOVE_GROUPS, REMOVE_MEMBERSHIPS
+    }
+
+    /** Members, groups, memberships. */
+    public record Counts(long members, long groups, long memberships) {
+
+        static final Counts ZERO = new Counts(0, 0, 0);
+
+        Counts plus(long m, long g, long s) {
+            return new Counts(members + m, groups + g, memberships + s);
+        }
+    }
+
+    static Sweep resync(String organizationId, ActiveResync resync, String eventId, Instant eventCreatedAt,
+                        Instant now) {
+        return new Sweep(Kind.RESYNC, organizationId, Phase.COUNT_MEMBERS, null, now, 0, resync, eventId,
+                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, null, null, null);
+    }
+
+    static Sweep directory(String organizationId, String directoryId, Version version, Version previous,
+                           String eventId, Instant eventCreatedAt, Instant now) {
+        return new Sweep(Kind.DIRECTORY, organizationId, Phase.REMOVE_MEMBERS, null, now, 0, null, eventId,
+                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, directoryId, version, previous);
+    }
+
+    /** The store key: one sweep per resync, one removal per directory (a newer dsync.deleted takes over). */
+    String key() {
+        return organizationId + '|' + (kind == Kind.RESYNC ? "r|" + resync.resyncId() : "d|" + directoryId);
+    }
+
+    Sweep at(Phase nextPhase, String nextCursor) {
+        return new Sweep(kind, organizationId, nextPhase, nextCursor, startedAt, steps, resync, eventId,
+                eventCreatedAt, present, unseen, removed, directoryId, version, previous);
+    }
+
+    Sweep counted(Counts nextPresent, Counts nextUnseen) {
+        return new Sweep(kind, organizationId, phase, cursor, startedAt, steps, resync, eventId, eventCreatedAt,
+                nextPresent, nextUnseen, removed, directoryId, version, previous);
+    }
+
+    /** One more step, which removed these many members, groups and memberships. */
+    Sweep stepped(long members, long groups, long memberships) {
+        return new Sweep(kind, organizationId, phase, cursor, startedAt, steps + 1, resync, eventId, eventCreatedAt,
+                present, unseen, removed.plus(members, groups, memberships), directoryId, version, previous);
+    }
+}
