@@ -69,16 +69,18 @@ class SweepStepsTest {
         assertThat(processor.sweepsLeft()).isEqualTo(1);
 
         // on to the removal of member 6, then member 8 changes before the step that would remove it
+        int steps = 1;
         while (sweep().phase() != Sweep.Phase.REMOVE_MEMBERS || sweep().cursor() == null
                 || sweep().cursor().compareTo(ORG + "/" + user(6)) < 0) {
             processor.advanceWallClock(Duration.ofMillis(1));
+            steps++;
         }
         assertThat(sweep().cursor()).isLessThan(ORG + "/" + user(8));
         assertThat(present()).doesNotContain(user(6), user(7)).contains(user(8));
         processor.send(aUserEvent().updated().forUser(user(8)).withFirstName("Renamed").at(SCAN.plusSeconds(6)));
-        int steps = processor.drainSweeps();
+        steps += processor.drainSweeps();
 
-        assertThat(steps).isPositive();
+        assertThat(metrics.sweepSteps()).as("every step timed, the end marker's first").isEqualTo(steps);
         assertThat(present()).containsExactlyInAnyOrder(user(0), user(1), user(2), user(3), user(4), user(5),
                 user(8), user(9));
         SyncStatus status = status();
@@ -153,8 +155,9 @@ class SweepStepsTest {
         processor.send(aDirectoryEvent().activated().inDirectory(OKTA).at(T0.plusSeconds(120)),
                 aUserEvent().updated().inDirectory(OKTA).forUser(user(5)).withFirstName("Back")
                         .at(T0.plusSeconds(130)));
-        processor.drainSweeps();
+        int steps = processor.drainSweeps();
 
+        assertThat(metrics.sweepSteps()).as("every step timed, the dsync.deleted's first").isEqualTo(steps + 1);
         assertThat(present()).containsExactly(user(5));
         assertThat(processor.membershipState().values()).allMatch(s -> s.removed());
         assertThat(processor.groupState().get(ORG + "/directory_group_1").removed()).isTrue();

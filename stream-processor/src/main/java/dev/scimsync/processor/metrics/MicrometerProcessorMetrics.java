@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * {@link MetricNames#EVENTS_APPLIED}, {@link MetricNames#EVENTS_DUPLICATE}, {@link MetricNames#EVENTS_STALE}, tagged by
- * type, and {@link MetricNames#RESYNC_END}.
+ * type, {@link MetricNames#RESYNC_END} and {@link MetricNames#SWEEP_STEP}.
  */
 public final class MicrometerProcessorMetrics implements ProcessorMetrics {
 
@@ -40,6 +40,11 @@ public final class MicrometerProcessorMetrics implements ProcessorMetrics {
     @Override
     public void resyncEnded(Duration took) {
         Timer.builder(MetricNames.RESYNC_END).register(registry).record(took);
+    }
+
+    @Override
+    public void sweepStep(Duration took) {
+        Timer.builder(MetricNames.SWEEP_STEP).register(registry).record(took);
     }
 
     private void count(String name, String eventType) {

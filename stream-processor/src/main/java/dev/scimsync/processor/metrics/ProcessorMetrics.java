@@ -30,7 +30,14 @@ public interface ProcessorMetrics {
     /** The event was older than the state it would change (or changed nothing): nothing emitted. */
     void stale(String eventType);
 
-    /** A resync ended (swept, previewed, held or failed) in the processing of one record that took {@code took}. */
+    /**
+     * A resync ended (swept, previewed, held or failed), {@code took} after its end marker came (its sweep's steps and
+     * the records applied between them).
+     */
     default void resyncEnded(java.time.Duration took) {
+    }
+
+    /** One step of a resync's sweep or a directory's removal took {@code took} (the partition waited as long). */
+    default void sweepStep(java.time.Duration took) {
     }
 }

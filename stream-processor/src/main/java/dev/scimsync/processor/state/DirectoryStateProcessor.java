@@ -3,8 +3,10 @@ package dev.scimsync.processor.state;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -94,6 +96,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private Cancellable forgettingBacklog;
     /** The punctuator that takes the next steps of the sweeps left in the store; null while none is. */
     private Cancellable sweepingOn;
+    /** Resync id → the longest step of its sweep so far, for the log line of its end. */
+    private final Map<String, Duration> longestSteps = new HashMap<>();
 
     /**
      * @param dedupRetention how long event ids are remembered, from the newest created_at seen
@@ -146,6 +150,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         this.pendingStatus = context.getStateStore(StateStores.PENDING_STATUS);
         this.forgettingBacklog = null;
         this.sweepingOn = null;
+        this.longestSteps.clear();
         if (!stores.sweeps().isEmpty()) {
             // stopped (or moved here) while sweeps went on: they go on from their last committed step
             sweepInSteps();
@@ -180,7 +185,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             long started = System.nanoTime();
             ResyncSweeper.Step step = resyncs.end(end, changes, now(), sweepStep);
             if (step != null) {
-                swept(org, step, changes, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started), 1);
+                swept(org, end.resyncId(), step, changes, Duration.ZERO, Duration.ofNanos(System.nanoTime() - started),
+                        1);
                 metrics.applied(envelope.eventType());
             } else {
                 metrics.stale(envelope.eventType());
@@ -190,7 +196,12 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             // a dry run's snapshot only marks what it lists: the preview changes nothing, even once it is no longer
             // the open resync (replaced, expired); its id says it is a dry run
             if (!ResyncIds.isDryRun(itemOf)) {
+                long started = System.nanoTime();
                 rules.apply(change);
+                if (change instanceof DirectoryChange.RemoveDirectory) {
+                    // the first step of the directory's removal
+                    stepTook(org, Duration.ofNanos(System.nanoTime() - started));
+                }
             }
             resyncs.touched(org, change, itemOf);
             if (changes.any()) {
@@ -346,13 +357,14 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             if (sweep.kind() == Sweep.Kind.RESYNC) {
                 ResyncSweeper.Step step = resyncs.step(sweep, budget, changes);
                 budget -= step.visited();
-                swept(org, step, changes, Duration.between(sweep.startedAt(), now()),
+                swept(org, sweep.resync().resyncId(), step, changes, Duration.between(sweep.startedAt(), now()),
                         Duration.ofNanos(System.nanoTime() - started), sweep.steps() + 1);
             } else {
                 budget -= rules.continueDirectoryRemoval(sweep, budget);
                 if (changes.any()) {
                     countSwept(org, changes);
                 }
+                stepTook(org, Duration.ofNanos(System.nanoTime() - started));
             }
         }
         stores.takeSweepLeft();
@@ -373,17 +385,25 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * @param took   this step's time
      * @param steps  steps taken, this one included
      */
-    private void swept(String org, ResyncSweeper.Step step, Changes changes, Duration before, Duration took,
-                       int steps) {
+    private void swept(String org, String resyncId, ResyncSweeper.Step step, Changes changes, Duration before,
+                       Duration took, int steps) {
         ResyncSweeper.Ended ended = step.ended();
+        Duration longest = longestSteps.merge(resyncId, took, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         if (ended != null) {
+            longestSteps.remove(resyncId);
             updateResyncStatus(org, ended.resyncId(), ended.state(), ended.outcome(), changes);
-            reportEnded(ended, before.plus(took), took, steps);
+            reportEnded(ended, before.plus(took), longest, steps);
         } else if (changes.any()) {
             countSwept(org, changes);
         }
+        stepTook(org, took);
+    }
+
+    /** A step of a sweep: timed, and a warning when the partition waited long for it. */
+    private void stepTook(String org, Duration took) {
+        metrics.sweepStep(took);
         if (took.compareTo(LONG_SWEEP_STEP) > 0) {
-            LOG.warn("a step of the sweep of {} took {} ms: the partition's other organizations waited as long "
+            LOG.warn("a step of a sweep of {} took {} ms: the partition's other organizations waited as long "
                     + "(SCIM_SYNC_PROCESSOR_SWEEP_STEP is {} entities)", org, took.toMillis(), sweepStep);
         }
     }
@@ -442,14 +462,14 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * A resync's end: logged with what it removed and how long its sweep took from the end marker (the steps between
      * the partition's other records included), and timed.
      *
-     * @param took     from the end marker to this end
-     * @param lastStep the step that ended it
+     * @param took    from the end marker to this end
+     * @param longest the longest of its steps (since this processor took the sweep on)
      */
-    private void reportEnded(ResyncSweeper.Ended ended, Duration took, Duration lastStep, int steps) {
+    private void reportEnded(ResyncSweeper.Ended ended, Duration took, Duration longest, int steps) {
         metrics.resyncEnded(took);
-        LOG.info("resync {} of {} ended {}{} in {} ms ({} {}, the last {} ms)", ended.resyncId(),
+        LOG.info("resync {} of {} ended {}{} in {} ms ({} {}, the longest {} ms)", ended.resyncId(),
                 ended.organizationId(), ended.state(), describe(ended), took.toMillis(), steps,
-                steps == 1 ? "step" : "steps", lastStep.toMillis());
+                steps == 1 ? "step" : "steps", longest.toMillis());
     }
 
     /** What an ended resync removed (or would have), or why it failed, for the log line. */

@@ -34,10 +34,15 @@ public final class MetricNames {
     public static final String EVENTS_DUPLICATE = "scim_sync.processor.events.duplicate";
     public static final String EVENTS_STALE = "scim_sync.processor.events.stale";
     /**
-     * Timer: how long the processor took to end a resync (its sweep, or its preview or hold) inside the one record
-     * that ends it; the partition's other organizations wait meanwhile.
+     * Timer: how long the processor took to end a resync (its sweep, or its preview or hold), from its end marker:
+     * the sweep's steps and the partition's records applied between them.
      */
     public static final String RESYNC_END = "scim_sync.processor.resync.end";
+    /**
+     * Timer: one step of a resync's sweep or of a directory's removal, a bounded number of entities; the partition's
+     * other organizations wait as long.
+     */
+    public static final String SWEEP_STEP = "scim_sync.processor.sweep.step";
 
     // state-writer
     public static final String ROWS_WRITTEN = "scim_sync.writer.rows";
