@@ -131,6 +131,38 @@ class SweepStepsTest {
     }
 
     @Test
+    void shouldRemoveAMembershipTheSnapshotLacks_AndSkipThePassesWithNothingToRemove() {
+        processor = stepping(stateDir);
+        tenMembers();
+        processor.send(aGroupEvent().created().forGroup("directory_group_1").at(T0.plusSeconds(20)));
+        for (int i = 0; i < 10; i++) {
+            processor.send(aMembershipEvent().added().ofUser(user(i)).inGroup("directory_group_1")
+                    .at(T0.plusSeconds(30 + i)));
+        }
+
+        // a resync of groups that lists everything: 21 entities counted two a step, and no removal pass
+        processor.send(begin("resync_1", "groups", false, false, 100, 500));
+        groupSnapshot("resync_1", -1);
+        processor.send(end("resync_1"));
+        int counted = 1 + processor.drainSweeps();
+        assertThat(status().resyncState()).isEqualTo("completed");
+        assertThat(status().resyncOutcome().memberships()).isZero();
+        assertThat(counted).as("the count pass only").isLessThanOrEqualTo(12);
+
+        // one that lacks member 3's membership: it goes, member 3 and the group stay
+        processor.send(begin("resync_2", "groups", false, false, 100, 500));
+        groupSnapshot("resync_2", 3);
+        processor.send(end("resync_2"));
+        int removing = 1 + processor.drainSweeps();
+        assertThat(status().resyncOutcome().memberships()).isEqualTo(1);
+        assertThat(removing).as("the count pass, then the memberships' pass").isGreaterThan(counted + 4);
+        assertThat(processor.membershipState().get(ORG + "/directory_group_1/" + user(3)).removed()).isTrue();
+        assertThat(processor.membershipState().values().stream().filter(m -> !m.removed()).count()).isEqualTo(9);
+        assertThat(present()).hasSize(10);
+        assertThat(processor.groupState().get(ORG + "/directory_group_1").removed()).isFalse();
+    }
+
+    @Test
     void shouldRemoveADirectoryInSteps_KeepingItsOlderChangesStale_AndItsNewerOnes() {
         processor = stepping(stateDir);
         for (int i = 1; i <= 6; i++) {
@@ -182,6 +214,19 @@ class SweepStepsTest {
         for (int i = 0; i < users; i++) {
             processor.send(aUserEvent().fromResync().ofResync(resyncId).forUser(user(i)).updatedAt(T0.plusSeconds(i))
                     .withEventId(resyncId + "_" + (i + 1)).at(SCAN));
+        }
+    }
+
+    /** Items for group 1 and its memberships of members 0-9, but for {@code missing}'s (-1: none missing). */
+    private void groupSnapshot(String resyncId, int missing) {
+        int sequence = 1;
+        processor.send(aGroupEvent().fromResync().ofResync(resyncId).forGroup("directory_group_1")
+                .updatedAt(T0.plusSeconds(20)).withEventId(resyncId + "_" + sequence++).at(SCAN));
+        for (int i = 0; i < 10; i++) {
+            if (i != missing) {
+                processor.send(aMembershipEvent().fromResync().ofResync(resyncId).ofUser(user(i))
+                        .inGroup("directory_group_1").withEventId(resyncId + "_" + sequence++).at(SCAN));
+            }
         }
     }
 

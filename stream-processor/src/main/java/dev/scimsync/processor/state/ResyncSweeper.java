@@ -252,16 +252,21 @@ final class ResyncSweeper {
                     List<Membership> batch = stores.membershipsAfter(org, s.cursor(), max);
                     long present = 0;
                     long unseen = 0;
+                    long unseenThemselves = 0;
                     for (Membership m : batch) {
                         if (!m.removed()) {
                             present++;
-                            if (sweeps(resync, m)) {
+                            if (sweeps(s, m)) {
                                 unseen++;
+                            }
+                            if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
+                                unseenThemselves++;
                             }
                         }
                     }
                     visited += batch.size();
-                    s = s.counted(s.present().plus(0, 0, present), s.unseen().plus(0, 0, unseen));
+                    s = s.counted(s.present().plus(0, 0, present), s.unseen().plus(0, 0, unseen))
+                            .withUnseenThemselves(s.membershipsUnseenThemselves() + unseenThemselves);
                     if (batch.size() == max) {
                         s = s.at(Sweep.Phase.COUNT_MEMBERSHIPS, batch.get(batch.size() - 1).key());
                     } else {
@@ -270,7 +275,9 @@ final class ResyncSweeper {
                     }
                 }
                 case REMOVE_MEMBERS -> {
-                    List<Member> batch = resync.members() ? stores.membersAfter(org, s.cursor(), max) : List.of();
+                    // nothing unseen when counted: nothing to remove now either (events since only add marks)
+                    List<Member> batch = s.unseen().members() > 0 ? stores.membersAfter(org, s.cursor(), max)
+                            : List.of();
                     for (Member m : batch) {
                         if (!m.removed() && !isSeen(id, MEMBER, m.key())) {
                             rules.apply(new DirectoryChange.RemoveMember(s.eventId(), s.eventCreatedAt(),
@@ -285,7 +292,8 @@ final class ResyncSweeper {
                             : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1).key());
                 }
                 case REMOVE_GROUPS -> {
-                    List<Group> batch = resync.groups() ? stores.groupsAfter(org, s.cursor(), max) : List.of();
+                    List<Group> batch = s.unseen().groups() > 0 ? stores.groupsAfter(org, s.cursor(), max)
+                            : List.of();
                     for (Group g : batch) {
                         if (!g.removed() && !isSeen(id, GROUP, g.key())) {
                             rules.apply(new DirectoryChange.RemoveGroup(s.eventId(), s.eventCreatedAt(),
@@ -300,9 +308,10 @@ final class ResyncSweeper {
                             : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1).key());
                 }
                 case REMOVE_MEMBERSHIPS -> {
-                    // the memberships of the members and groups removed ended with them (see DirectoryRules)
-                    List<Membership> batch = resync.groups() ? stores.membershipsAfter(org, s.cursor(), max)
-                            : List.of();
+                    // the memberships of the members and groups removed ended with them (see DirectoryRules); the
+                    // others only in a resync of groups, and only when some were unseen when counted
+                    List<Membership> batch = s.membershipsUnseenThemselves() > 0
+                            ? stores.membershipsAfter(org, s.cursor(), max) : List.of();
                     for (Membership m : batch) {
                         if (!m.removed() && !isSeen(id, MEMBERSHIP, m.key())) {
                             rules.apply(new DirectoryChange.RemoveMembership(s.eventId(), s.eventCreatedAt(),
@@ -340,24 +349,28 @@ final class ResyncSweeper {
     }
 
     /**
-     * Whether the sweep would end this present membership: its member or group is one the sweep removes (when
-     * counted), or, for a resync of groups, the resync did not see the membership itself.
+     * Whether the sweep would end this present membership: for a resync of groups, the resync did not see the
+     * membership itself; or its member or group is one the sweep removes (asked only when some are: the counts of
+     * the earlier phases say, and a mark is read before the entity).
      */
-    private boolean sweeps(ActiveResync resync, Membership m) {
+    private boolean sweeps(Sweep s, Membership m) {
+        ActiveResync resync = s.resync();
         String id = resync.resyncId();
         String org = m.organizationId();
         if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
             return true;
         }
-        if (resync.members()) {
-            Member member = stores.member(EntityKeys.member(org, m.directoryUserId()));
-            if (member != null && !member.removed() && !isSeen(id, MEMBER, member.key())) {
+        String userKey = EntityKeys.member(org, m.directoryUserId());
+        if (s.unseen().members() > 0 && !isSeen(id, MEMBER, userKey)) {
+            Member member = stores.member(userKey);
+            if (member != null && !member.removed()) {
                 return true;
             }
         }
-        if (resync.groups()) {
-            Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
-            return group != null && !group.removed() && !isSeen(id, GROUP, group.key());
+        String groupKey = EntityKeys.group(org, m.directoryGroupId());
+        if (s.unseen().groups() > 0 && !isSeen(id, GROUP, groupKey)) {
+            Group group = stores.group(groupKey);
+            return group != null && !group.removed();
         }
         return false;
     }
