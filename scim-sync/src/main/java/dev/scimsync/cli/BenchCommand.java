@@ -361,12 +361,26 @@ final class BenchCommand implements Callable<Integer> {
             Thread.sleep(50);
         }
         double took = seconds(started);
+        // the sweep may go on in steps after the database is equal (a pass over the memberships that finds nothing
+        // more): the resync is over for its user (the CLI, the console) when its state says so
+        while (!"completed".equals(resyncState(db, directory.organizationId(), id))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("resync " + id + " did not complete within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+        double completed = seconds(started);
         double floor = (Math.ceil(users / (double) EVENTS_PER_PAGE) - 1) / USER_REQUESTS_PER_SECOND;
         String kind = "resync";
         results.count(kind, "silent_deletions", "users dropped in the emulator without events", dropped);
         results.seconds(kind, "resync", "resync after " + dropped + " silent deletions: request to DB equal", took);
+        results.seconds(kind, "resync_completed", "  request to its state completed", completed);
         results.rate(kind, "members_per_second", "  directory members per second, end to end",
                 truth.users().size() / took, "members/s");
+        results.millis(kind, "longest_sweep_step", "  longest step of its sweep (the partition waited as long)",
+                maxMillis(runtime, dev.scimsync.core.metrics.MetricNames.SWEEP_STEP));
+        results.millis(kind, "resync_end", "  end marker to the sweep's end, steps and the records between",
+                maxMillis(runtime, dev.scimsync.core.metrics.MetricNames.RESYNC_END));
         results.seconds(kind, "workos_floor", "WorkOS floor: listing the users at 4 req/s", floor);
         results.ratio(kind, "resync_over_workos_floor", "resync / WorkOS floor", took / floor);
         results.seconds(kind, "system_replaced", "  the system replaced (1 minute per 100 members)",
@@ -382,6 +396,22 @@ final class BenchCommand implements Callable<Integer> {
     private static double meanMillis(ScimSyncRuntime runtime, String timer) {
         var found = runtime.registry().find(timer).timer();
         return found == null ? Double.NaN : found.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static double maxMillis(ScimSyncRuntime runtime, String timer) {
+        var found = runtime.registry().find(timer).timer();
+        return found == null ? Double.NaN : found.max(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private static String resyncState(DataSource db, String organizationId, String resyncId) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT last_resync_state FROM sync_status WHERE organization_id = ? AND last_resync_id = ?")) {
+            s.setString(1, organizationId);
+            s.setString(2, resyncId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static long[] counts(DataSource db, String organizationId) throws Exception {

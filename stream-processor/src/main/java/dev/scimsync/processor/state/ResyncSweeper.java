@@ -256,11 +256,11 @@ final class ResyncSweeper {
                     for (Membership m : batch) {
                         if (!m.removed()) {
                             present++;
-                            if (sweeps(s, m)) {
-                                unseen++;
-                            }
                             if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
                                 unseenThemselves++;
+                                unseen++;
+                            } else if (endsWithItsMemberOrGroup(s, m)) {
+                                unseen++;
                             }
                         }
                     }
@@ -349,17 +349,12 @@ final class ResyncSweeper {
     }
 
     /**
-     * Whether the sweep would end this present membership: for a resync of groups, the resync did not see the
-     * membership itself; or its member or group is one the sweep removes (asked only when some are: the counts of
-     * the earlier phases say, and a mark is read before the entity).
+     * Whether the sweep would end this present membership with its member or group (asked only when it removes
+     * some: the counts of the earlier phases say; and a mark is read before the entity).
      */
-    private boolean sweeps(Sweep s, Membership m) {
-        ActiveResync resync = s.resync();
-        String id = resync.resyncId();
+    private boolean endsWithItsMemberOrGroup(Sweep s, Membership m) {
+        String id = s.resync().resyncId();
         String org = m.organizationId();
-        if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
-            return true;
-        }
         String userKey = EntityKeys.member(org, m.directoryUserId());
         if (s.unseen().members() > 0 && !isSeen(id, MEMBER, userKey)) {
             Member member = stores.member(userKey);
