@@ -40,6 +40,8 @@ final class ResyncSweeper {
     private static final String MEMBER = "m";
     private static final String GROUP = "g";
     private static final String MEMBERSHIP = "s";
+    /** Infix (after the resync id) of the notes of what its count found unseen: resync id|u|kind|entity key. */
+    private static final String UNSEEN = "|u|";
     /** A resync still open this long after its scan began has lost its end marker (a crash between the two). */
     static final Duration MAX_AGE = Duration.ofHours(6);
     /**
@@ -223,6 +225,7 @@ final class ResyncSweeper {
                             present++;
                             if (resync.members() && !isSeen(id, MEMBER, m.key())) {
                                 unseen++;
+                                noteUnseen(id, MEMBER, m.key());
                             }
                         }
                     }
@@ -240,6 +243,7 @@ final class ResyncSweeper {
                             present++;
                             if (resync.groups() && !isSeen(id, GROUP, g.key())) {
                                 unseen++;
+                                noteUnseen(id, GROUP, g.key());
                             }
                         }
                     }
@@ -252,21 +256,19 @@ final class ResyncSweeper {
                     List<Membership> batch = stores.membershipsAfter(org, s.cursor(), max);
                     long present = 0;
                     long unseen = 0;
-                    long unseenThemselves = 0;
                     for (Membership m : batch) {
                         if (!m.removed()) {
                             present++;
                             if (resync.groups() && !isSeen(id, MEMBERSHIP, m.key())) {
-                                unseenThemselves++;
                                 unseen++;
+                                noteUnseen(id, MEMBERSHIP, m.key());
                             } else if (endsWithItsMemberOrGroup(s, m)) {
                                 unseen++;
                             }
                         }
                     }
                     visited += batch.size();
-                    s = s.counted(s.present().plus(0, 0, present), s.unseen().plus(0, 0, unseen))
-                            .withUnseenThemselves(s.membershipsUnseenThemselves() + unseenThemselves);
+                    s = s.counted(s.present().plus(0, 0, present), s.unseen().plus(0, 0, unseen));
                     if (batch.size() == max) {
                         s = s.at(Sweep.Phase.COUNT_MEMBERSHIPS, batch.get(batch.size() - 1).key());
                     } else {
@@ -275,11 +277,11 @@ final class ResyncSweeper {
                     }
                 }
                 case REMOVE_MEMBERS -> {
-                    // nothing unseen when counted: nothing to remove now either (events since only add marks)
-                    List<Member> batch = s.unseen().members() > 0 ? stores.membersAfter(org, s.cursor(), max)
-                            : List.of();
-                    for (Member m : batch) {
-                        if (!m.removed() && !isSeen(id, MEMBER, m.key())) {
+                    // only what was unseen when counted (events since only add marks), and is still unseen now
+                    List<String> batch = unseenAfter(id, MEMBER, s.cursor(), max);
+                    for (String key : batch) {
+                        Member m = stores.member(key);
+                        if (m != null && !m.removed() && !isSeen(id, MEMBER, key)) {
                             rules.apply(new DirectoryChange.RemoveMember(s.eventId(), s.eventCreatedAt(),
                                     m.asRemoved(removal(id, resync.scanStartedAt(), m.version(), List.of()),
                                             s.eventCreatedAt()),
@@ -289,13 +291,13 @@ final class ResyncSweeper {
                     }
                     visited += batch.size();
                     s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
-                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1).key());
+                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1));
                 }
                 case REMOVE_GROUPS -> {
-                    List<Group> batch = s.unseen().groups() > 0 ? stores.groupsAfter(org, s.cursor(), max)
-                            : List.of();
-                    for (Group g : batch) {
-                        if (!g.removed() && !isSeen(id, GROUP, g.key())) {
+                    List<String> batch = unseenAfter(id, GROUP, s.cursor(), max);
+                    for (String key : batch) {
+                        Group g = stores.group(key);
+                        if (g != null && !g.removed() && !isSeen(id, GROUP, key)) {
                             rules.apply(new DirectoryChange.RemoveGroup(s.eventId(), s.eventCreatedAt(),
                                     g.asRemoved(removal(id, resync.scanStartedAt(), g.version(), List.of()),
                                             s.eventCreatedAt()),
@@ -305,15 +307,15 @@ final class ResyncSweeper {
                     }
                     visited += batch.size();
                     s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
-                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1).key());
+                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1));
                 }
                 case REMOVE_MEMBERSHIPS -> {
-                    // the memberships of the members and groups removed ended with them (see DirectoryRules); the
-                    // others only in a resync of groups, and only when some were unseen when counted
-                    List<Membership> batch = s.membershipsUnseenThemselves() > 0
-                            ? stores.membershipsAfter(org, s.cursor(), max) : List.of();
-                    for (Membership m : batch) {
-                        if (!m.removed() && !isSeen(id, MEMBERSHIP, m.key())) {
+                    // those unseen themselves (a resync of groups); those of the members and groups removed ended
+                    // with them (see DirectoryRules)
+                    List<String> batch = unseenAfter(id, MEMBERSHIP, s.cursor(), max);
+                    for (String key : batch) {
+                        Membership m = stores.membership(key);
+                        if (m != null && !m.removed() && !isSeen(id, MEMBERSHIP, key)) {
                             rules.apply(new DirectoryChange.RemoveMembership(s.eventId(), s.eventCreatedAt(),
                                     new Membership(org, m.directoryGroupId(), m.directoryUserId(), m.directoryId(),
                                             removal(id, resync.scanStartedAt(), m.version(), List.of()),
@@ -322,7 +324,7 @@ final class ResyncSweeper {
                     }
                     visited += batch.size();
                     if (batch.size() == max) {
-                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1).key());
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1));
                     } else {
                         removedAll = true;
                     }
@@ -454,6 +456,34 @@ final class ResyncSweeper {
 
     private void mark(String resyncId, String kind, String entityKey) {
         seen.put(resyncId + '|' + kind + '|' + entityKey, "");
+    }
+
+    /**
+     * Notes an entity the count found present and unseen, under the resync's own prefix (so it is forgotten with its
+     * marks): the removal steps go through these notes, not the whole organization again.
+     */
+    private void noteUnseen(String resyncId, String kind, String entityKey) {
+        seen.put(resyncId + UNSEEN + kind + '|' + entityKey, "");
+    }
+
+    /** At most {@code max} entity keys noted unseen of one kind, in key order, after {@code cursor} (null: from the first). */
+    private List<String> unseenAfter(String resyncId, String kind, String cursor, int max) {
+        String prefix = resyncId + UNSEEN + kind + '|';
+        // every note of the kind sorts between the prefix and the same with its last character ('|') incremented
+        String end = prefix.substring(0, prefix.length() - 1) + (char) ('|' + 1);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = seen.range(cursor == null ? prefix : prefix + cursor, end)) {
+            while (keys.size() < max && it.hasNext()) {
+                String key = it.next().key;
+                if (key.startsWith(prefix)) {
+                    String entityKey = key.substring(prefix.length());
+                    if (!entityKey.equals(cursor)) {
+                        keys.add(entityKey);
+                    }
+                }
+            }
+        }
+        return keys;
     }
 
     private void markUnlessSeen(String resyncId, String kind, String entityKey) {

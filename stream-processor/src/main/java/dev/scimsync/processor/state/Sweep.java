@@ -20,15 +20,12 @@ import dev.scimsync.core.model.Version;
  * @param present   entities present when counted (RESYNC)
  * @param unseen    of those, the ones the resync would remove (RESYNC)
  * @param removed   removed so far
- * @param membershipsUnseenThemselves of the unseen memberships, those the resync (of groups) did not see themselves,
- *                  not only their member or group (RESYNC)
  * @param version   the directory removal's version (DIRECTORY)
  * @param previous  the directory's earlier removal, whose entities this one takes over (DIRECTORY); may be null
  */
 public record Sweep(Kind kind, String organizationId, Phase phase, String cursor, Instant startedAt, int steps,
                     ActiveResync resync, String eventId, Instant eventCreatedAt, Counts present, Counts unseen,
-                    Counts removed, long membershipsUnseenThemselves, String directoryId, Version version,
-                    Version previous) {
+                    Counts removed, String directoryId, Version version, Version previous) {
 
     /** What is swept. */
     public enum Kind {
@@ -53,13 +50,13 @@ public record Sweep(Kind kind, String organizationId, Phase phase, String cursor
     static Sweep resync(String organizationId, ActiveResync resync, String eventId, Instant eventCreatedAt,
                         Instant now) {
         return new Sweep(Kind.RESYNC, organizationId, Phase.COUNT_MEMBERS, null, now, 0, resync, eventId,
-                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, 0, null, null, null);
+                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, null, null, null);
     }
 
     static Sweep directory(String organizationId, String directoryId, Version version, Version previous,
                            String eventId, Instant eventCreatedAt, Instant now) {
         return new Sweep(Kind.DIRECTORY, organizationId, Phase.REMOVE_MEMBERS, null, now, 0, null, eventId,
-                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, 0, directoryId, version, previous);
+                eventCreatedAt, Counts.ZERO, Counts.ZERO, Counts.ZERO, directoryId, version, previous);
     }
 
     /** The store key: one sweep per resync, one removal per directory (a newer dsync.deleted takes over). */
@@ -69,23 +66,18 @@ public record Sweep(Kind kind, String organizationId, Phase phase, String cursor
 
     Sweep at(Phase nextPhase, String nextCursor) {
         return new Sweep(kind, organizationId, nextPhase, nextCursor, startedAt, steps, resync, eventId,
-                eventCreatedAt, present, unseen, removed, membershipsUnseenThemselves, directoryId, version, previous);
+                eventCreatedAt, present, unseen, removed, directoryId, version, previous);
     }
 
     Sweep counted(Counts nextPresent, Counts nextUnseen) {
         return new Sweep(kind, organizationId, phase, cursor, startedAt, steps, resync, eventId, eventCreatedAt,
-                nextPresent, nextUnseen, removed, membershipsUnseenThemselves, directoryId, version, previous);
-    }
-
-    Sweep withUnseenThemselves(long memberships) {
-        return new Sweep(kind, organizationId, phase, cursor, startedAt, steps, resync, eventId, eventCreatedAt,
-                present, unseen, removed, memberships, directoryId, version, previous);
+                nextPresent, nextUnseen, removed, directoryId, version, previous);
     }
 
     /** One more step, which removed these many members, groups and memberships. */
     Sweep stepped(long members, long groups, long memberships) {
         return new Sweep(kind, organizationId, phase, cursor, startedAt, steps + 1, resync, eventId, eventCreatedAt,
-                present, unseen, removed.plus(members, groups, memberships), membershipsUnseenThemselves, directoryId,
-                version, previous);
+                present, unseen, removed.plus(members, groups, memberships), directoryId, version,
+                previous);
     }
 }
