@@ -30,7 +30,7 @@ public final class ProcessorSettings {
             "while events arrive within seconds of WorkOS creating them, commit this often instead of every commit"
                     + " interval, so live changes reach the database sooner; a backlog, a resync and a replay keep the"
                     + " commit interval (ISO-8601; PT0S = off)");
-    public static final Setting<Integer> SWEEP_STEP = Setting.integer("SCIM_SYNC_PROCESSOR_SWEEP_STEP", 20_000, 1,
+    public static final Setting<Integer> SWEEP_STEP = Setting.integer("SCIM_SYNC_PROCESSOR_SWEEP_STEP", 10_000, 1,
             10_000_000, "at most this many stored members, groups and memberships a resync's sweep or a directory's"
                     + " removal goes through at once (in the record that starts it, then in each punctuation): the"
                     + " partition's other organizations wait at most that long; a larger organization's sweep goes on"
