@@ -211,46 +211,53 @@ final class DirectoryRules {
             int max = budget - visited;
             switch (s.phase()) {
                 case REMOVE_MEMBERS -> {
-                    List<Member> batch = stores.membersAfter(org, s.cursor(), max);
-                    for (Member m : batch) {
-                        if (directoryId.equals(m.directoryId()) && version.isNewerThan(m.version())
-                                && (!m.removed() || m.version().equals(sweep.previous()))) {
-                            stores.putMember(m.asRemoved(version, sweep.eventCreatedAt()), m);
-                        }
-                    }
-                    visited += batch.size();
-                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
-                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1).key());
+                    Sweep.Pass pass = Sweep.through(stores.membersAfter(org, s.cursor(), max), s.cursor(), max,
+                            Member::key, m -> {
+                                if (!directoryId.equals(m.directoryId()) || !version.isNewerThan(m.version())
+                                        || (m.removed() && !m.version().equals(sweep.previous()))) {
+                                    return false;
+                                }
+                                stores.putMember(m.asRemoved(version, sweep.eventCreatedAt()), m);
+                                return true;
+                            });
+                    visited += pass.visited();
+                    s = pass.done() ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
+                            : s.at(Sweep.Phase.REMOVE_MEMBERS, pass.last());
                 }
                 case REMOVE_GROUPS -> {
-                    List<Group> batch = stores.groupsAfter(org, s.cursor(), max);
-                    for (Group g : batch) {
-                        if (directoryId.equals(g.directoryId()) && version.isNewerThan(g.version())
-                                && (!g.removed() || g.version().equals(sweep.previous()))) {
-                            stores.putGroup(g.asRemoved(version, sweep.eventCreatedAt()), g);
-                        }
-                    }
-                    visited += batch.size();
-                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
-                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1).key());
+                    Sweep.Pass pass = Sweep.through(stores.groupsAfter(org, s.cursor(), max), s.cursor(), max,
+                            Group::key, g -> {
+                                if (!directoryId.equals(g.directoryId()) || !version.isNewerThan(g.version())
+                                        || (g.removed() && !g.version().equals(sweep.previous()))) {
+                                    return false;
+                                }
+                                stores.putGroup(g.asRemoved(version, sweep.eventCreatedAt()), g);
+                                return true;
+                            });
+                    visited += pass.visited();
+                    s = pass.done() ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
+                            : s.at(Sweep.Phase.REMOVE_GROUPS, pass.last());
                 }
                 case REMOVE_MEMBERSHIPS -> {
-                    List<Membership> batch = stores.membershipsAfter(org, s.cursor(), max);
-                    for (Membership m : batch) {
-                        // a member or group this removal took carries its version
-                        Member user = stores.member(EntityKeys.member(org, m.directoryUserId()));
-                        Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
-                        if (directoryId.equals(m.directoryId())
-                                || (user != null && user.removed() && user.version().equals(version))
-                                || (group != null && group.removed() && group.version().equals(version))) {
-                            endMemberships(List.of(m), version, sweep.eventCreatedAt());
-                        }
-                    }
-                    visited += batch.size();
-                    if (batch.size() == max) {
-                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1).key());
-                    } else {
+                    Sweep.Pass pass = Sweep.through(stores.membershipsAfter(org, s.cursor(), max), s.cursor(), max,
+                            Membership::key, m -> {
+                                // a member or group this removal took carries its version
+                                Member user = stores.member(EntityKeys.member(org, m.directoryUserId()));
+                                Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
+                                boolean ofTheDirectory = directoryId.equals(m.directoryId())
+                                        || (user != null && user.removed() && user.version().equals(version))
+                                        || (group != null && group.removed() && group.version().equals(version));
+                                if (!ofTheDirectory || m.removed() || !version.isNewerThan(m.version())) {
+                                    return false;
+                                }
+                                endMemberships(List.of(m), version, sweep.eventCreatedAt());
+                                return true;
+                            });
+                    visited += pass.visited();
+                    if (pass.done()) {
                         done = true;
+                    } else {
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, pass.last());
                     }
                 }
                 default -> throw new IllegalStateException("a directory removal has no phase " + s.phase());

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -210,6 +211,8 @@ final class ResyncSweeper {
         ActiveResync resync = sweep.resync();
         String id = resync.resyncId();
         Sweep s = sweep;
+        String eventId = sweep.eventId();
+        Instant eventCreatedAt = sweep.eventCreatedAt();
         Ended ended = null;
         boolean removedAll = false;
         int visited = 0;
@@ -278,55 +281,58 @@ final class ResyncSweeper {
                 }
                 case REMOVE_MEMBERS -> {
                     // only what was unseen when counted (events since only add marks), and is still unseen now
-                    List<String> batch = unseenAfter(id, MEMBER, s.cursor(), max);
-                    for (String key : batch) {
+                    Sweep.Pass pass = removeNoted(id, MEMBER, s.cursor(), max, key -> {
                         Member m = stores.member(key);
-                        if (m != null && !m.removed() && !isSeen(id, MEMBER, key)) {
-                            rules.apply(new DirectoryChange.RemoveMember(s.eventId(), s.eventCreatedAt(),
-                                    m.asRemoved(removal(id, resync.scanStartedAt(), m.version(), List.of()),
-                                            s.eventCreatedAt()),
-                                    removal(id, resync.scanStartedAt(), m.version(),
-                                            stores.membershipsOfMember(org, m.directoryUserId()))));
+                        if (m == null || m.removed() || isSeen(id, MEMBER, key)) {
+                            return false;
                         }
-                    }
-                    visited += batch.size();
-                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
-                            : s.at(Sweep.Phase.REMOVE_MEMBERS, batch.get(batch.size() - 1));
+                        rules.apply(new DirectoryChange.RemoveMember(eventId, eventCreatedAt,
+                                m.asRemoved(removal(id, resync.scanStartedAt(), m.version(), List.of()),
+                                        eventCreatedAt),
+                                removal(id, resync.scanStartedAt(), m.version(),
+                                        stores.membershipsOfMember(org, m.directoryUserId()))));
+                        return true;
+                    });
+                    visited += pass.visited();
+                    s = pass.done() ? s.at(Sweep.Phase.REMOVE_GROUPS, null)
+                            : s.at(Sweep.Phase.REMOVE_MEMBERS, pass.last());
                 }
                 case REMOVE_GROUPS -> {
-                    List<String> batch = unseenAfter(id, GROUP, s.cursor(), max);
-                    for (String key : batch) {
+                    Sweep.Pass pass = removeNoted(id, GROUP, s.cursor(), max, key -> {
                         Group g = stores.group(key);
-                        if (g != null && !g.removed() && !isSeen(id, GROUP, key)) {
-                            rules.apply(new DirectoryChange.RemoveGroup(s.eventId(), s.eventCreatedAt(),
-                                    g.asRemoved(removal(id, resync.scanStartedAt(), g.version(), List.of()),
-                                            s.eventCreatedAt()),
-                                    removal(id, resync.scanStartedAt(), g.version(),
-                                            stores.membershipsOfGroup(org, g.directoryGroupId()))));
+                        if (g == null || g.removed() || isSeen(id, GROUP, key)) {
+                            return false;
                         }
-                    }
-                    visited += batch.size();
-                    s = batch.size() < max ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
-                            : s.at(Sweep.Phase.REMOVE_GROUPS, batch.get(batch.size() - 1));
+                        rules.apply(new DirectoryChange.RemoveGroup(eventId, eventCreatedAt,
+                                g.asRemoved(removal(id, resync.scanStartedAt(), g.version(), List.of()),
+                                        eventCreatedAt),
+                                removal(id, resync.scanStartedAt(), g.version(),
+                                        stores.membershipsOfGroup(org, g.directoryGroupId()))));
+                        return true;
+                    });
+                    visited += pass.visited();
+                    s = pass.done() ? s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, null)
+                            : s.at(Sweep.Phase.REMOVE_GROUPS, pass.last());
                 }
                 case REMOVE_MEMBERSHIPS -> {
                     // those unseen themselves (a resync of groups); those of the members and groups removed ended
                     // with them (see DirectoryRules)
-                    List<String> batch = unseenAfter(id, MEMBERSHIP, s.cursor(), max);
-                    for (String key : batch) {
+                    Sweep.Pass pass = removeNoted(id, MEMBERSHIP, s.cursor(), max, key -> {
                         Membership m = stores.membership(key);
-                        if (m != null && !m.removed() && !isSeen(id, MEMBERSHIP, key)) {
-                            rules.apply(new DirectoryChange.RemoveMembership(s.eventId(), s.eventCreatedAt(),
-                                    new Membership(org, m.directoryGroupId(), m.directoryUserId(), m.directoryId(),
-                                            removal(id, resync.scanStartedAt(), m.version(), List.of()),
-                                            s.eventCreatedAt(), true)));
+                        if (m == null || m.removed() || isSeen(id, MEMBERSHIP, key)) {
+                            return false;
                         }
-                    }
-                    visited += batch.size();
-                    if (batch.size() == max) {
-                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, batch.get(batch.size() - 1));
-                    } else {
+                        rules.apply(new DirectoryChange.RemoveMembership(eventId, eventCreatedAt,
+                                new Membership(org, m.directoryGroupId(), m.directoryUserId(), m.directoryId(),
+                                        removal(id, resync.scanStartedAt(), m.version(), List.of()),
+                                        eventCreatedAt, true)));
+                        return true;
+                    });
+                    visited += pass.visited();
+                    if (pass.done()) {
                         removedAll = true;
+                    } else {
+                        s = s.at(Sweep.Phase.REMOVE_MEMBERSHIPS, pass.last());
                     }
                 }
             }
@@ -456,6 +462,11 @@ final class ResyncSweeper {
 
     private void mark(String resyncId, String kind, String entityKey) {
         seen.put(resyncId + '|' + kind + '|' + entityKey, "");
+    }
+
+    /** A removal pass over the entities noted unseen of one kind (see {@link Sweep#through}). */
+    private Sweep.Pass removeNoted(String resyncId, String kind, String cursor, int budget, Predicate<String> removal) {
+        return Sweep.through(unseenAfter(resyncId, kind, cursor, budget), cursor, budget, key -> key, removal);
     }
 
     /**

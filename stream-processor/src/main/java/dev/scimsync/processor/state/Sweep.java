@@ -1,6 +1,9 @@
 package dev.scimsync.processor.state;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import dev.scimsync.core.model.Version;
 
@@ -45,6 +48,35 @@ public record Sweep(Kind kind, String organizationId, Phase phase, String cursor
         Counts plus(long m, long g, long s) {
             return new Counts(members + m, groups + g, memberships + s);
         }
+    }
+
+    /**
+     * What removing an entity costs in a step's budget, against 1 for an entity only read: a removal writes the
+     * entity, ends its memberships (each a write, an index delete, an expiry and an output record) and emits them.
+     */
+    static final int REMOVAL_COST = 10;
+
+    /** What a removal pass of one step went through: visits, the last key it went through, whether it ended. */
+    record Pass(int visited, String last, boolean done) {
+    }
+
+    /**
+     * Goes through {@code batch} (at most {@code budget} entities read after {@code cursor}), calling {@code removal}
+     * on each until {@code budget} visits: an entity removed counts {@link #REMOVAL_COST}, one left as it is 1. Done
+     * when it went through a batch shorter than asked for (nothing is left after it).
+     */
+    static <E> Pass through(List<E> batch, String cursor, int budget, Function<E, String> keyOf,
+                            Predicate<E> removal) {
+        int visited = 0;
+        String last = cursor;
+        for (E entity : batch) {
+            if (visited >= budget) {
+                return new Pass(visited, last, false);
+            }
+            visited += removal.test(entity) ? REMOVAL_COST : 1;
+            last = keyOf.apply(entity);
+        }
+        return new Pass(visited, last, batch.size() < budget);
     }
 
     static Sweep resync(String organizationId, ActiveResync resync, String eventId, Instant eventCreatedAt,
