@@ -152,11 +152,6 @@ public record ProcessorConfig(
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers == null ? "" : bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // KIP-892 (Kafka 4.4): the stores stage each transaction's writes and apply them when its changelog records
-        // commit, so after a crash (kill -9) they hold exactly the committed state and are kept; without it,
-        // exactly-once wipes every task's stores after an unclean stop and restores them from their changelogs,
-        // which grows with the state (seconds for the demo, minutes for large organizations)
-        props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
