@@ -205,7 +205,7 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
             }
             resyncs.touched(org, change, itemOf);
             if (changes.any()) {
-                updateStatus(org, change, changes, itemOf == null);
+                updateStatus(org, itemOf == null ? change : null, changes);
                 metrics.applied(envelope.eventType());
             } else if (!(change instanceof DirectoryChange.NoChange)) {
                 metrics.stale(envelope.eventType());
@@ -300,14 +300,17 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
      * Counts the applied event in the organization's status; the status is emitted by {@link #emitPendingStatus},
      * so a burst of events costs one status record per organization, not one per event. Pending is a store (with
      * its changelog), not a field: a commit before the punctuation, or a restart, does not lose the emission.
+     *
+     * @param workosEvent the WorkOS event applied, which becomes the last event applied; null for what is not one
+     *                    (a snapshot item, a sweep's step): the last event applied (and the lag it implies) stays
      */
-    private void updateStatus(String org, DirectoryChange change, Changes changes, boolean workosEvent) {
+    private void updateStatus(String org, DirectoryChange workosEvent, Changes changes) {
         SyncStatus previous = status.get(org);
-        // a snapshot item is not a WorkOS event: the last event applied (and the lag it implies) stays the last one
-        String lastEventId = workosEvent ? change.eventId() : previous == null ? null : previous.lastEventId();
-        Instant lastEventCreatedAt = workosEvent ? change.eventCreatedAt()
+        boolean fromWorkos = workosEvent != null;
+        String lastEventId = fromWorkos ? workosEvent.eventId() : previous == null ? null : previous.lastEventId();
+        Instant lastEventCreatedAt = fromWorkos ? workosEvent.eventCreatedAt()
                 : previous == null ? null : previous.lastEventCreatedAt();
-        Instant lastAppliedAt = workosEvent ? now() : previous == null ? null : previous.lastAppliedAt();
+        Instant lastAppliedAt = fromWorkos ? now() : previous == null ? null : previous.lastAppliedAt();
         SyncStatus next = previous == null
                 ? new SyncStatus(org, lastEventId, lastEventCreatedAt, lastAppliedAt, changes.membersDelta(),
                         changes.groupsDelta(), changes.membershipsDelta(), null, null, 1, now())
@@ -408,19 +411,12 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
         }
     }
 
-    /** What a step of a sweep removed, in the organization's counts (emitted with the next status interval). */
+    /**
+     * What a step of a sweep removed, in the organization's counts (emitted with the next status interval). The
+     * applied-events count moves too, as for an event: the writer takes a status only when that count is newer.
+     */
     private void countSwept(String org, Changes changes) {
-        SyncStatus previous = status.get(org);
-        SyncStatus next = previous == null
-                ? new SyncStatus(org, null, null, null, changes.membersDelta(), changes.groupsDelta(),
-                        changes.membershipsDelta(), null, null, 1, now())
-                : new SyncStatus(org, previous.lastEventId(), previous.lastEventCreatedAt(), previous.lastAppliedAt(),
-                        previous.members() + changes.membersDelta(), previous.groups() + changes.groupsDelta(),
-                        previous.memberships() + changes.membershipsDelta(), previous.resyncId(),
-                        previous.resyncState(), previous.appliedEvents() + 1, previous.countingSince(),
-                        previous.resyncOutcome(), previous.resyncChangedAt(), previous.organizationName());
-        status.put(org, next);
-        pendingStatus.put(org, "");
+        updateStatus(org, null, changes);
     }
 
     private void purgeExpired(long now) {

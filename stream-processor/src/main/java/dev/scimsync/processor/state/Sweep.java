@@ -53,8 +53,10 @@ public record Sweep(Kind kind, String organizationId, Phase phase, String cursor
     /**
      * What removing an entity costs in a step's budget, against 1 for an entity only read: a removal writes the
      * entity, ends its memberships (each a write, an index delete, an expiry and an output record) and emits them.
+     * Measured on a 500,000-user resync (2 cores, the writer and PostgreSQL busy beside): a step of 10,000 reads
+     * took ~0.2 s, one of 1,000 member removals 1.07 s.
      */
-    static final int REMOVAL_COST = 10;
+    static final int REMOVAL_COST = 50;
 
     /** What a removal pass of one step went through: visits, the last key it went through, whether it ended. */
     record Pass(int visited, String last, boolean done) {
