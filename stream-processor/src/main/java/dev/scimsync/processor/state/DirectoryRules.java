@@ -207,8 +207,9 @@ final class DirectoryRules {
         Sweep s = sweep;
         boolean done = false;
         int visited = 0;
-        while (!done && visited < budget) {
-            int max = budget - visited;
+        long deadline = System.nanoTime() + Sweep.STEP_TIME.toNanos();
+        int max;
+        while (!done && (max = Sweep.nextBatch(budget, visited, deadline)) > 0) {
             switch (s.phase()) {
                 case REMOVE_MEMBERS -> {
                     Sweep.Pass pass = Sweep.through(stores.membersAfter(org, s.cursor(), max), s.cursor(), max,

@@ -349,9 +349,10 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     private void continueSweeps(long now) {
         currentTimestamp = now;
         int budget = sweepStep;
+        long punctuation = System.nanoTime();
         List<Sweep> left = stores.sweeps();
         for (Sweep sweep : left) {
-            if (budget <= 0) {
+            if (budget <= 0 || System.nanoTime() - punctuation >= Sweep.STEP_TIME.toNanos()) {
                 break;
             }
             long started = System.nanoTime();

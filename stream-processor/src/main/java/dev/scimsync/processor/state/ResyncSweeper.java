@@ -216,8 +216,9 @@ final class ResyncSweeper {
         Ended ended = null;
         boolean removedAll = false;
         int visited = 0;
-        while (ended == null && !removedAll && visited < budget) {
-            int max = budget - visited;
+        long deadline = System.nanoTime() + Sweep.STEP_TIME.toNanos();
+        int max;
+        while (ended == null && !removedAll && (max = Sweep.nextBatch(budget, visited, deadline)) > 0) {
             switch (s.phase()) {
                 case COUNT_MEMBERS -> {
                     List<Member> batch = stores.membersAfter(org, s.cursor(), max);
