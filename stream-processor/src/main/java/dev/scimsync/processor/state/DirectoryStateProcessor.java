@@ -343,8 +343,8 @@ public final class DirectoryStateProcessor implements Processor<String, EventEnv
     }
 
     /**
-     * One step of the sweeps left: at most {@code sweepStep} entities in all, the oldest organization's first (key
-     * order), so the partition's records wait at most one step between two of theirs.
+     * One step of the sweeps left: at most {@code sweepStep} entities and about {@link Sweep#STEP_TIME} in all, the
+     * sweeps in key order (organization first), so the partition's records wait at most one step between two of theirs.
      */
     private void continueSweeps(long now) {
         currentTimestamp = now;
