@@ -173,7 +173,10 @@ final class EntityStores {
         return all;
     }
 
-    /** At most {@code max} members of the organization, in key order, after the key {@code cursor} (null: from the first). */
+    /**
+     * At most {@code max} members of the organization, in key order, after the key {@code cursor} (null: from the
+     * first).
+     */
     List<Member> membersAfter(String organizationId, String cursor, int max) {
         return after(members, organizationId, cursor, max);
     }

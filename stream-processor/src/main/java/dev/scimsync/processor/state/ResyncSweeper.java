@@ -478,7 +478,10 @@ final class ResyncSweeper {
         seen.put(resyncId + UNSEEN + kind + '|' + entityKey, "");
     }
 
-    /** At most {@code max} entity keys noted unseen of one kind, in key order, after {@code cursor} (null: from the first). */
+    /**
+     * At most {@code max} entity keys noted unseen of one kind, in key order, after {@code cursor} (null: from the
+     * first).
+     */
     private List<String> unseenAfter(String resyncId, String kind, String cursor, int max) {
         String prefix = resyncId + UNSEEN + kind + '|';
         // every note of the kind sorts between the prefix and the same with its last character ('|') incremented
