@@ -32,9 +32,10 @@ public final class ProcessorSettings {
                     + " commit interval (ISO-8601; PT0S = off)");
     public static final Setting<Integer> SWEEP_STEP = Setting.integer("SCIM_SYNC_PROCESSOR_SWEEP_STEP", 10_000, 1,
             10_000_000, "at most this many stored members, groups and memberships a resync's sweep or a directory's"
-                    + " removal goes through at once (in the record that starts it, then in each punctuation): the"
-                    + " partition's other organizations wait at most that long; a larger organization's sweep goes on"
-                    + " between their events");
+                    + " removal goes through at once (in the record that starts it, then in each punctuation; an"
+                    + " entity removed counts 50, and a step also ends after 200 ms): the partition's other"
+                    + " organizations wait at most that long; a larger organization's sweep goes on between their"
+                    + " events");
     public static final Setting<Integer> THREADS = Setting.integer("SCIM_SYNC_PROCESSOR_THREADS", 1, 1, 64,
             "Kafka Streams threads of this instance");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer(

@@ -1,5 +1,6 @@
 package dev.scimsync.processor;
 
+import static dev.scimsync.processor.ResyncSweepTest.marker;
 import static dev.scimsync.processor.fixtures.EventBuilder.T0;
 import static dev.scimsync.processor.fixtures.GroupEventBuilder.aGroupEvent;
 import static dev.scimsync.processor.fixtures.MembershipEventBuilder.aMembershipEvent;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.scimsync.core.event.EventEnvelope;
-import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.event.EventTypes;
 import dev.scimsync.core.model.Member;
 import dev.scimsync.core.model.SyncStatus;
@@ -240,13 +240,5 @@ class ChunkedResyncTest {
         return marker(resyncId + "_end", EventTypes.RESYNC_END, Json.MAPPER.createObjectNode()
                 .put("resync_id", resyncId).put("organization_id", ORG).put("users", LISTED)
                 .put("groups", items - 2 * LISTED).put("memberships", LISTED), SCAN);
-    }
-
-    private static EventEnvelope marker(String id, String type, ObjectNode data, Instant at) {
-        ObjectNode event = Json.MAPPER.createObjectNode().put("object", "event").put("id", id).put("event", type)
-                .put("created_at", at.toString());
-        event.set("data", data);
-        return new EventEnvelope(ORG, id, type, at, EventSource.RESYNC, id.substring(0, id.lastIndexOf('_')),
-                at.plusSeconds(1), event);
     }
 }

@@ -375,7 +375,8 @@ class ResyncSweepTest {
                 SCAN);
     }
 
-    private static EventEnvelope marker(String id, String type, ObjectNode data, Instant at) {
+    /** A resync marker of {@link #ORG} as the poller publishes it (source RESYNC, its resync id from the event id). */
+    static EventEnvelope marker(String id, String type, ObjectNode data, Instant at) {
         ObjectNode event = Json.MAPPER.createObjectNode().put("object", "event").put("id", id).put("event", type)
                 .put("created_at", at.toString());
         event.set("data", data);

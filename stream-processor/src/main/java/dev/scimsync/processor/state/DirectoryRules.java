@@ -242,13 +242,7 @@ final class DirectoryRules {
                 case REMOVE_MEMBERSHIPS -> {
                     Sweep.Pass pass = Sweep.through(stores.membershipsAfter(org, s.cursor(), max), s.cursor(), max,
                             Membership::key, m -> {
-                                // a member or group this removal took carries its version
-                                Member user = stores.member(EntityKeys.member(org, m.directoryUserId()));
-                                Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
-                                boolean ofTheDirectory = directoryId.equals(m.directoryId())
-                                        || (user != null && user.removed() && user.version().equals(version))
-                                        || (group != null && group.removed() && group.version().equals(version));
-                                if (!ofTheDirectory || m.removed() || !version.isNewerThan(m.version())) {
+                                if (m.removed() || !version.isNewerThan(m.version()) || !ofTheRemoval(m, sweep)) {
                                     return false;
                                 }
                                 endMemberships(List.of(m), version, sweep.eventCreatedAt());
@@ -272,6 +266,23 @@ final class DirectoryRules {
             stores.deleteSweep(sweep);
         }
         return visited;
+    }
+
+    /**
+     * Whether the membership goes with the directory's removal: it is of the directory, or its member or group is one
+     * the removal took (it carries the removal's version). Read only for a present membership older than the removal.
+     */
+    private boolean ofTheRemoval(Membership m, Sweep sweep) {
+        if (sweep.directoryId().equals(m.directoryId())) {
+            return true;
+        }
+        String org = sweep.organizationId();
+        Member user = stores.member(EntityKeys.member(org, m.directoryUserId()));
+        if (user != null && user.removed() && user.version().equals(sweep.version())) {
+            return true;
+        }
+        Group group = stores.group(EntityKeys.group(org, m.directoryGroupId()));
+        return group != null && group.removed() && group.version().equals(sweep.version());
     }
 
     private void endMemberships(List<Membership> memberships, Version version, Instant eventCreatedAt) {
