@@ -29,7 +29,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * One replay: rebuilds the organization database's event-derived rows from the retained events topic, without
  * WorkOS. A second Kafka Streams application — the same topology, its own application id, stores and offsets —
  * reads the events topic from its start into shadow state topics; a second writer materializes them into a shadow
- * schema of the same database. Once the shadow has caught up, the live processor is held for a moment, the shadow
+ * schema of the same database. What a replay builds is thrown away if it stops (the next replay deletes it and starts
+ * again): its processor keeps no changelogs and processes at least once, its shadow tables are unlogged. Once the shadow has caught up, the live processor is held for a moment, the shadow
  * catches up to the very end of the events topic, and {@link ShadowSwitch} makes the live rows equal to the
  * shadow's in one transaction; then the live processor goes on. What it applies after the switch, the shadow already
  * holds, so the version guard makes it change nothing. Everything the replay made is deleted at the end.
@@ -112,6 +113,8 @@ final class Replay implements Runnable {
             new TopicProvisioner(context.positions().admin(), shadowTopics, partitions, (short) -1, -1)
                     .ensureAll(Duration.ofSeconds(60));
             Database.migrate(context.database(), shadowSchema);
+            ShadowSwitch shadowSwitch = new ShadowSwitch(context.database(), shadowSchema);
+            shadowSwitch.makeShadowUnlogged(); // no WAL for rows that are thrown away; the switch checks for a crash
             Database shadowDb = Database.connect(shadowWriterConfig.dbUrl(), shadowWriterConfig.dbUser(),
                     shadowWriterConfig.dbPassword(), 2);
             opened.add(shadowDb);
@@ -136,8 +139,8 @@ final class Replay implements Runnable {
             awaitReplayed(replayProcessor, shadowWriter, scope, start, end,
                     context.clock().instant().plus(SWITCH_CATCH_UP));
             awaitWritten(shadowWriter, shadowTopics, context.clock().instant().plus(SWITCH_CATCH_UP));
-            ShadowSwitch.Changes switched = new ShadowSwitch(context.database(), shadowSchema)
-                    .apply(organizationId, context.clock().instant(), context.removalLimits(), force, id);
+            ShadowSwitch.Changes switched = shadowSwitch.apply(organizationId, context.clock().instant(),
+                    context.removalLimits(), force, id);
             livePaused = false;
             resumeLive();
             changes = switched.summary();

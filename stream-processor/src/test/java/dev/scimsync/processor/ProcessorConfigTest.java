@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.junit.jupiter.api.Test;
 
 import dev.scimsync.core.config.ConfigException;
 import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.topic.Topics;
+import dev.scimsync.processor.state.StateStores;
 
 class ProcessorConfigTest {
 
@@ -61,6 +64,24 @@ class ProcessorConfigTest {
         assertThat(props).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
+    }
+
+    @Test
+    void shouldGiveAReplayDisposableState_AtLeastOnceAndStoresWithoutChangelogs_WhileTheLiveStoresKeepTheirs() {
+        ProcessorConfig live = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
+        ProcessorConfig replay = live.forReplay("replay-1", new Topics("scim-sync.replay-1.").readingEventsOf(
+                live.topics()), null);
+
+        assertThat(live.disposableState()).isFalse();
+        assertThat(replay.disposableState()).isTrue();
+        assertThat(replay.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo(StreamsConfig.AT_LEAST_ONCE);
+        assertThat(replay.applicationId()).isEqualTo("scim-sync-processor-replay-1");
+        // the topology takes its stores from StateStores.builders(config.disposableState())
+        assertThat(StateStores.builders(live.disposableState())).hasSize(StateStores.ALL.size())
+                .allMatch(StoreBuilder::loggingEnabled);
+        assertThat(StateStores.builders(replay.disposableState())).hasSize(StateStores.ALL.size())
+                .noneMatch(StoreBuilder::loggingEnabled);
     }
 
     @Test

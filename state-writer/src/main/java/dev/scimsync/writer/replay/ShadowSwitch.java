@@ -60,6 +60,8 @@ public final class ShadowSwitch {
     private final DataSource live;
     private final String shadowSchema;
     private final PostgresDialect dialect = new PostgresDialect();
+    /** When the server had started when the shadow was made unlogged; null = the shadow is logged. */
+    private volatile Instant unloggedOnServerStartedAt;
 
     /**
      * @param live         the organization database (its default schema is the live one)
@@ -100,6 +102,7 @@ public final class ShadowSwitch {
         try (Connection connection = live.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                refuseIfServerRestarted(connection);
                 TreeSet<String> organizations = organizations(connection, organizationId);
                 OrganizationLocks.lock(connection, organizations);
                 if (!force) {
@@ -127,6 +130,91 @@ public final class ShadowSwitch {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Makes every table of the shadow schema UNLOGGED: the replay's writer then writes no WAL for the rows it
+     * rebuilds, which nothing ever recovers (a replay that stops is failed and its shadow dropped). Call it on the
+     * empty shadow, before anything writes it. A crash of PostgreSQL empties unlogged tables: from then on the switch
+     * refuses to run if the server has restarted since this call.
+     */
+    public void makeShadowUnlogged() throws SQLException {
+        try (Connection connection = live.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                List<String> tables = new ArrayList<>();
+                List<String[]> foreignKeys = new ArrayList<>(); // table, constraint, definition
+                try (PreparedStatement select = connection.prepareStatement("SELECT c.relname FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'p' ORDER BY c.relname");
+                     PreparedStatement keys = connection.prepareStatement("SELECT c.relname, k.conname,"
+                             + " pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+                             + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND k.contype = 'f'"
+                             + " ORDER BY c.relname, k.conname")) {
+                    select.setString(1, shadowSchema);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            tables.add(rows.getString(1));
+                        }
+                    }
+                    keys.setString(1, shadowSchema);
+                    try (ResultSet rows = keys.executeQuery()) {
+                        while (rows.next()) {
+                            foreignKeys.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
+                        }
+                    }
+                }
+                // a foreign key may not join a logged and an unlogged table, and organizations and members reference
+                // each other: the keys are dropped, the tables made unlogged, the same keys added back (the shadow
+                // is empty, so checking them again costs nothing), all in this transaction
+                statement.execute("SET LOCAL search_path TO " + shadowSchema);
+                for (String[] key : foreignKeys) {
+                    statement.execute("ALTER TABLE " + identifier(key[0]) + " DROP CONSTRAINT " + identifier(key[1]));
+                }
+                for (String table : tables) {
+                    statement.execute("ALTER TABLE " + identifier(table) + " SET UNLOGGED");
+                }
+                for (String[] key : foreignKeys) {
+                    statement.execute("ALTER TABLE " + identifier(key[0]) + " ADD CONSTRAINT " + identifier(key[1])
+                            + " " + key[2]);
+                }
+                Instant serverStart = serverStartedAt(connection);
+                connection.commit();
+                unloggedOnServerStartedAt = serverStart;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** For tests: the switch behaves as if the shadow had been made unlogged on a server started at {@code start}. */
+    void assumeUnloggedSince(Instant start) {
+        unloggedOnServerStartedAt = start;
+    }
+
+    /** {@code pg_postmaster_start_time()}: changes with every restart of the server, a crash recovery included. */
+    static Instant serverStartedAt(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT pg_postmaster_start_time()")) {
+            row.next();
+            return row.getTimestamp(1).toInstant();
+        }
+    }
+
+    /** An unlogged shadow after a restart of the server may have been emptied by its crash recovery. */
+    private void refuseIfServerRestarted(Connection connection) throws SQLException {
+        Instant before = unloggedOnServerStartedAt;
+        if (before != null && !before.equals(serverStartedAt(connection))) {
+            throw new IllegalStateException("PostgreSQL restarted during the replay: the rebuilt rows were in unlogged "
+                    + "tables, which a crash of the server empties, so nothing was switched; replay again");
         }
     }
 

@@ -15,7 +15,7 @@ import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.JsonSerde;
 
 /**
- * The processor's stores: persistent (RocksDB), each with a changelog topic, all co-partitioned with the events
+ * The processor's stores: persistent (RocksDB), each with a changelog topic (but a replay's), all co-partitioned with the events
  * topic (one task per organization partition). Keys of the entity stores are the state-topic keys
  * ({@link dev.scimsync.core.model.EntityKeys}), organization first, so one organization is one prefix scan.
  */
@@ -72,7 +72,16 @@ public final class StateStores {
      * own bookkeeping and evictions.
      */
     public static List<StoreBuilder<?>> builders() {
-        return List.of(
+        return builders(false);
+    }
+
+    /**
+     * The stores, without changelog topics when {@code disposable} (see
+     * {@link dev.scimsync.processor.ProcessorConfig#disposableState}): nothing restores them, and a replay writes
+     * about three changelog records per event.
+     */
+    public static List<StoreBuilder<?>> builders(boolean disposable) {
+        List<StoreBuilder<?>> stores = List.of(
                 store(DEDUP, Serdes.String()),
                 store(MEMBERS, JsonSerde.of(Member.class)),
                 cached(store(GROUPS, JsonSerde.of(Group.class))),
@@ -85,6 +94,7 @@ public final class StateStores {
                 cached(store(RESYNCS, JsonSerde.of(ActiveResync.class))),
                 store(RESYNC_SEEN, Serdes.String()),
                 store(SWEEPS, JsonSerde.of(Sweep.class)));
+        return disposable ? stores.stream().<StoreBuilder<?>>map(StoreBuilder::withLoggingDisabled).toList() : stores;
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
