@@ -134,22 +134,23 @@ public final class ShadowSwitch {
     }
 
     /**
-     * Makes every table of the shadow schema UNLOGGED: the replay's writer then writes no WAL for the rows it
-     * rebuilds, which nothing ever recovers (a replay that stops is failed and its shadow dropped). Call it on the
-     * empty shadow, before anything writes it. A crash of PostgreSQL empties unlogged tables: from then on the switch
-     * refuses to run if the server has restarted since this call.
+     * Makes the empty shadow schema cheap to write, before anything writes it: every table UNLOGGED (the replay's
+     * writer writes no WAL for rows that nothing ever recovers: a replay that stops is failed and its shadow dropped)
+     * and without foreign keys (their checks were a quarter of a member upsert; the writer creates an organization's
+     * row before the rows that name it, and the switch writes the live tables, whose keys hold). A crash of PostgreSQL
+     * empties unlogged tables: from then on the switch refuses to run if the server has restarted since this call.
      */
-    public void makeShadowUnlogged() throws SQLException {
+    public void prepareShadow() throws SQLException {
         try (Connection connection = live.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 List<String> tables = new ArrayList<>();
-                List<String[]> foreignKeys = new ArrayList<>(); // table, constraint, definition
+                List<String[]> foreignKeys = new ArrayList<>(); // table, constraint
                 try (PreparedStatement select = connection.prepareStatement("SELECT c.relname FROM pg_class c"
                         + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'p' ORDER BY c.relname");
-                     PreparedStatement keys = connection.prepareStatement("SELECT c.relname, k.conname,"
-                             + " pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+                     PreparedStatement keys = connection.prepareStatement("SELECT c.relname, k.conname"
+                             + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
                              + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND k.contype = 'f'"
                              + " ORDER BY c.relname, k.conname")) {
                     select.setString(1, shadowSchema);
@@ -161,23 +162,17 @@ public final class ShadowSwitch {
                     keys.setString(1, shadowSchema);
                     try (ResultSet rows = keys.executeQuery()) {
                         while (rows.next()) {
-                            foreignKeys.add(new String[] {rows.getString(1), rows.getString(2), rows.getString(3)});
+                            foreignKeys.add(new String[] {rows.getString(1), rows.getString(2)});
                         }
                     }
                 }
-                // a foreign key may not join a logged and an unlogged table, and organizations and members reference
-                // each other: the keys are dropped, the tables made unlogged, the same keys added back (the shadow
-                // is empty, so checking them again costs nothing), all in this transaction
+                // the keys first: a foreign key may not join a logged and an unlogged table either way
                 statement.execute("SET LOCAL search_path TO " + shadowSchema);
                 for (String[] key : foreignKeys) {
                     statement.execute("ALTER TABLE " + identifier(key[0]) + " DROP CONSTRAINT " + identifier(key[1]));
                 }
                 for (String table : tables) {
                     statement.execute("ALTER TABLE " + identifier(table) + " SET UNLOGGED");
-                }
-                for (String[] key : foreignKeys) {
-                    statement.execute("ALTER TABLE " + identifier(key[0]) + " ADD CONSTRAINT " + identifier(key[1])
-                            + " " + key[2]);
                 }
                 Instant serverStart = serverStartedAt(connection);
                 connection.commit();

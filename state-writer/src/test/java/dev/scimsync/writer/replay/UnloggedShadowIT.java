@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.scimsync.testkit.SharedPostgres;
 import dev.scimsync.writer.Database;
 
-/** A replay's shadow tables are unlogged, and the switch refuses a shadow that a restart of the server may have emptied. */
+/** A replay's shadow tables are unlogged and without foreign keys, and the switch refuses a shadow that a restart of the server may have emptied. */
 @ExtendWith(SharedPostgres.class)
 class UnloggedShadowIT {
 
@@ -47,30 +47,36 @@ class UnloggedShadowIT {
     }
 
     @Test
-    void shouldMakeEveryShadowTableUnlogged_AndLeaveTheLiveOnesLogged_AndSwitchFromIt() throws Exception {
-        new ShadowSwitch(live.dataSource(), shadowSchema).makeShadowUnlogged();
+    void shouldMakeEveryShadowTableUnloggedWithoutForeignKeys_AndLeaveTheLiveOnes_AndSwitchFromIt() throws Exception {
+        new ShadowSwitch(live.dataSource(), shadowSchema).prepareShadow();
 
         assertThat(persistence(shadowSchema)).isNotEmpty().allMatch(p -> p.endsWith("=u"));
         assertThat(persistence(liveSchema)).isNotEmpty().allMatch(p -> p.endsWith("=p"));
-        // the foreign keys (organizations and members reference each other) were dropped and added back: they hold
-        assertThat(foreignKeys(shadowSchema)).isEqualTo(foreignKeys(liveSchema)).isNotEmpty();
-        assertThatThrownBy(() -> insertGroup(shadowSchema, "org_missing", "g1"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("foreign key");
+        // the shadow's foreign keys are gone, the live ones stay: a row naming no organization is refused by the switch
+        assertThat(foreignKeys(shadowSchema)).isEmpty();
+        assertThat(foreignKeys(liveSchema)).contains("groups.groups_organization_id_fkey",
+                "members.members_organization_id_fkey");
 
         ShadowSwitch shadow = new ShadowSwitch(live.dataSource(), shadowSchema);
-        shadow.makeShadowUnlogged(); // nothing left to change: a no-op
+        shadow.prepareShadow(); // nothing left to change: a no-op
         insertOrganization(shadowSchema, "org_1");
         insertGroup(shadowSchema, "org_1", "g1");
         ShadowSwitch.Changes changes = shadow.apply(null, Instant.now(), LIMITS, false, "replay-test");
 
         assertThat(changes.byTable().get("groups")[0]).isEqualTo(1);
         assertThat(count(liveSchema, "groups")).isEqualTo(1);
+
+        // a shadow row whose organization the shadow lacks (the writer never makes one): the live key refuses it
+        insertGroup(shadowSchema, "org_missing", "g2");
+        assertThatThrownBy(() -> shadow.apply(null, Instant.now(), LIMITS, false, "replay-test"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("foreign key");
+        assertThat(count(liveSchema, "groups")).isEqualTo(1);
     }
 
     @Test
     void shouldRefuseToSwitch_WhenTheServerRestartedSinceTheShadowWasMadeUnlogged() throws Exception {
         ShadowSwitch shadow = new ShadowSwitch(live.dataSource(), shadowSchema);
-        shadow.makeShadowUnlogged();
+        shadow.prepareShadow();
         insertOrganization(shadowSchema, "org_1");
         insertGroup(shadowSchema, "org_1", "g1");
         shadow.assumeUnloggedSince(Instant.EPOCH); // as if the server had started again (crash recovery empties them)
