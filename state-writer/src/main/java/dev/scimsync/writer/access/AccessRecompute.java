@@ -2,9 +2,14 @@ package dev.scimsync.writer.access;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.scimsync.core.model.Group;
 import dev.scimsync.core.model.Member;
@@ -15,7 +20,11 @@ import dev.scimsync.core.model.Version;
  * The members a writer batch changed, and the recompute of their access in the batch's transaction: a member is in
  * a group with its new role from the same commit on, never a moment in between. Collects members whose own row or
  * a membership changed, and groups removed or restored (their members are recomputed: a removed group no longer
- * decides anything). One statement per batch. Not thread-safe: one per batch attempt.
+ * decides anything). One statement per batch. Memberships and groups decide access only through advanced group
+ * mappings: a membership change or a group's removal in an organization without them on recomputes no one (the
+ * organizations' settings are read once per batch, under the batch's organization locks, which a change of mappings
+ * takes too) — two thirds of a bulk load's rows would otherwise each recompute a member for nothing. Not thread-safe:
+ * one per batch attempt.
  */
 public final class AccessRecompute {
 
@@ -49,7 +58,10 @@ public final class AccessRecompute {
     private record Noted(String organizationId, String id, Cause cause, long place) {
     }
 
+    /** Members whose own row changed. */
     private final List<Noted> users = new ArrayList<>();
+    /** Members one of whose memberships changed: they matter only where advanced group mappings are on. */
+    private final List<Noted> viaMemberships = new ArrayList<>();
     private final List<Noted> groups = new ArrayList<>();
     /** Changes noted so far: each one's place in the batch, for the cause (the last change of a member wins). */
     private long changes;
@@ -66,14 +78,14 @@ public final class AccessRecompute {
         if (value instanceof Member m) {
             add(users, m.organizationId(), m.directoryUserId(), Cause.of(m.version()));
         } else if (value instanceof Membership ms) {
-            add(users, ms.organizationId(), ms.directoryUserId(), Cause.of(ms.version()));
+            add(viaMemberships, ms.organizationId(), ms.directoryUserId(), Cause.of(ms.version()));
         } else if (value instanceof Group g && presenceChanged) {
             add(groups, g.organizationId(), g.directoryGroupId(), Cause.of(g.version()));
         }
     }
 
     public boolean isEmpty() {
-        return users.isEmpty() && groups.isEmpty();
+        return users.isEmpty() && viaMemberships.isEmpty() && groups.isEmpty();
     }
 
     /** Recomputes the noted members' access; returns how many members' access changed (audit rows written). */
@@ -81,11 +93,38 @@ public final class AccessRecompute {
         if (isEmpty()) {
             return 0;
         }
+        List<Noted> members = new ArrayList<>(users);
+        List<Noted> removedOrRestored = groups;
+        if (!viaMemberships.isEmpty() || !groups.isEmpty()) {
+            Set<String> mapping = withAdvancedMappings(connection, Stream.concat(viaMemberships.stream(),
+                    groups.stream()).map(Noted::organizationId).collect(Collectors.toSet()));
+            viaMemberships.stream().filter(n -> mapping.contains(n.organizationId())).forEach(members::add);
+            removedOrRestored = groups.stream().filter(n -> mapping.contains(n.organizationId())).toList();
+        }
+        if (members.isEmpty() && removedOrRestored.isEmpty()) {
+            return 0;
+        }
         try (PreparedStatement ps = connection.prepareStatement(AccessStatements.recompute(AccessStatements.TARGET_CHANGES))) {
-            bind(connection, ps, 1, users);
-            bind(connection, ps, 6, groups);
+            bind(connection, ps, 1, members);
+            bind(connection, ps, 6, removedOrRestored);
             return ps.executeUpdate();
         }
+    }
+
+    /** Those of {@code organizations} whose advanced group mappings are on. */
+    private static Set<String> withAdvancedMappings(Connection connection, Set<String> organizations)
+            throws SQLException {
+        Set<String> on = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT organization_id FROM access_settings"
+                + " WHERE advanced_group_mappings AND organization_id = ANY (CAST(? AS text[]))")) {
+            ps.setArray(1, connection.createArrayOf("text", organizations.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    on.add(rs.getString(1));
+                }
+            }
+        }
+        return on;
     }
 
     /** Computes the access of every member that has none stored (cause {@code backfill}); returns how many. */
@@ -129,7 +168,7 @@ public final class AccessRecompute {
             ps.setString(1, Cause.GROUP_SYNC);
             ps.setString(2, null);
             ps.setString(3, organizationId);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
