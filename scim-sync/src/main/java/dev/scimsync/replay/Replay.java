@@ -30,9 +30,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * WorkOS. A second Kafka Streams application — the same topology, its own application id, stores and offsets —
  * reads the events topic from its start into shadow state topics; a second writer materializes them into a shadow
  * schema of the same database. What a replay builds is thrown away if it stops (the next replay deletes it and starts
- * again): its processor keeps no changelogs and processes at least once, its shadow tables are unlogged and without foreign
- * keys. Once the shadow has caught up, the live processor is held for a moment, the shadow
- * catches up to the very end of the events topic, and {@link ShadowSwitch} makes the live rows equal to the
+ * again): its processor keeps no changelogs and processes at least once, its shadow tables are unlogged and without
+ * foreign keys. Once the shadow has caught up, the live processor is held for a moment, the shadow catches up to the
+ * very end of the events topic, and {@link ShadowSwitch} makes the live rows equal to the
  * shadow's in one transaction; then the live processor goes on. What it applies after the switch, the shadow already
  * holds, so the version guard makes it change nothing. Everything the replay made is deleted at the end.
  */

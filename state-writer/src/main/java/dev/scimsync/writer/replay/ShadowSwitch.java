@@ -60,7 +60,7 @@ public final class ShadowSwitch {
     private final DataSource live;
     private final String shadowSchema;
     private final PostgresDialect dialect = new PostgresDialect();
-    /** When the server had started when the shadow was made unlogged; null = the shadow is logged. */
+    /** The server's start time when the shadow was made unlogged; null = the shadow is logged. */
     private volatile Instant unloggedOnServerStartedAt;
 
     /**

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.scimsync.testkit.SharedPostgres;
 import dev.scimsync.writer.Database;
 
-/** A replay's shadow tables are unlogged and without foreign keys, and the switch refuses a shadow that a restart of the server may have emptied. */
+/**
+ * A replay's shadow tables are unlogged and without foreign keys, and the switch refuses a shadow that a restart of the
+ * server may have emptied.
+ */
 @ExtendWith(SharedPostgres.class)
 class UnloggedShadowIT {
 
@@ -34,7 +37,8 @@ class UnloggedShadowIT {
     void setUp() {
         liveSchema = SharedPostgres.newSchema();
         shadowSchema = SharedPostgres.newSchema();
-        live = Database.connect(SharedPostgres.jdbcUrl(liveSchema), SharedPostgres.user(), SharedPostgres.password(), 2);
+        live = Database.connect(SharedPostgres.jdbcUrl(liveSchema), SharedPostgres.user(), SharedPostgres.password(),
+                2);
         live.migrate();
         Database.migrate(live.dataSource(), shadowSchema);
     }
@@ -52,7 +56,7 @@ class UnloggedShadowIT {
 
         assertThat(persistence(shadowSchema)).isNotEmpty().allMatch(p -> p.endsWith("=u"));
         assertThat(persistence(liveSchema)).isNotEmpty().allMatch(p -> p.endsWith("=p"));
-        // the shadow's foreign keys are gone, the live ones stay: a row naming no organization is refused by the switch
+        // the shadow's foreign keys are gone, the live ones stay: the switch refuses a row naming no organization
         assertThat(foreignKeys(shadowSchema)).isEmpty();
         assertThat(foreignKeys(liveSchema)).contains("groups.groups_organization_id_fkey",
                 "members.members_organization_id_fkey");
@@ -141,7 +145,8 @@ class UnloggedShadowIT {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(liveSchema)); Statement s = c.createStatement()) {
+        try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(liveSchema));
+             Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -15,8 +15,8 @@ import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.JsonSerde;
 
 /**
- * The processor's stores: persistent (RocksDB), each with a changelog topic (but a replay's), all co-partitioned with the events
- * topic (one task per organization partition). Keys of the entity stores are the state-topic keys
+ * The processor's stores: persistent (RocksDB), each with a changelog topic (a replay's without), all co-partitioned
+ * with the events topic (one task per organization partition). Keys of the entity stores are the state-topic keys
  * ({@link dev.scimsync.core.model.EntityKeys}), organization first, so one organization is one prefix scan.
  */
 public final class StateStores {
