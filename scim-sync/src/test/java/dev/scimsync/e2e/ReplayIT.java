@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -20,6 +21,9 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,12 +34,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.scimsync.cli.ExitCodes;
 import dev.scimsync.cli.ScimSyncCommand;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.scimsync.core.config.ConfigReader;
+import dev.scimsync.core.event.EventEnvelope;
+import dev.scimsync.core.event.EventSource;
 import dev.scimsync.core.topic.OrganizationPartitioning;
+import dev.scimsync.core.topic.Topic;
+import dev.scimsync.core.topic.Topics;
 import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.EmulatorOptions;
 import dev.scimsync.emulator.WorkosEmulator;
+import dev.scimsync.emulator.events.StoredEvent;
 import dev.scimsync.emulator.faults.FaultSettings;
 import dev.scimsync.runtime.ScimSyncRuntime;
 import dev.scimsync.runtime.Stage;
@@ -104,7 +115,11 @@ class ReplayIT {
         // access decided by group mappings: rows no event derives (the mappings) and rows the events decide (access)
         mapTwoGroups(org);
         assertThat(scalar("SELECT count(*) FROM member_access WHERE role = 'admin'")).isNotEqualTo("0");
+        // a user created in a transaction that was aborted (a poller that failed mid-publish): on the events topic,
+        // never applied, neither live nor by the replay
+        publishAborted(acme);
         String healthy = dump();
+        assertThat(healthy).doesNotContain("aborted@example.test");
 
         execute("DELETE FROM group_memberships");
         execute("UPDATE member_access SET role = 'damaged', seat_tier = NULL");
@@ -290,6 +305,33 @@ class ReplayIT {
     private void execute(String sql) throws Exception {
         try (Connection c = SharedPostgres.connect(SharedPostgres.jdbcUrl(schema)); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /** A copy of one of the directory's user-created events, for a user no one created, in an aborted transaction. */
+    private void publishAborted(CreatedDirectory directory) throws Exception {
+        StoredEvent created = emulator.events().all().stream().filter(e -> directory.organizationId()
+                .equals(e.organizationId()) && e.type().equals("dsync.user.created")).findFirst().orElseThrow();
+        ObjectNode event = created.render();
+        // another valid id of the same time: the last character of the ULID changed
+        String id = created.id();
+        String eventId = id.substring(0, id.length() - 1) + (id.endsWith("Z") ? "Y" : "Z");
+        event.put("id", eventId);
+        ((ObjectNode) event.get("data")).put("id", "directory_user_aborted").put("email", "aborted@example.test");
+        EventEnvelope envelope = new EventEnvelope(directory.organizationId(), eventId, created.type(),
+                Instant.parse(event.get("created_at").asText()), EventSource.EVENTS_API, null, Instant.now(), event);
+        Topic<String, EventEnvelope> events = new Topics(prefix).events();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "aborting");
+        try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(config,
+                events.keySerde().serializer(), events.valueSerde().serializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            int partition = OrganizationPartitioning.partitionOf(directory.organizationId(),
+                    producer.partitionsFor(events.name()).size());
+            producer.send(new ProducerRecord<>(events.name(), partition, directory.organizationId(), envelope)).get();
+            producer.flush();
+            producer.abortTransaction();
         }
     }
 

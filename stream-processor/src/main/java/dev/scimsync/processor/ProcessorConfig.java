@@ -135,8 +135,7 @@ public record ProcessorConfig(
     }
 
     /**
-     * The configuration of a replay: the same rules, its own application id (so its own stores, changelogs,
-     * offsets and, under the same state directory, its own folder), reading this deployment's events topic from the start into {@code shadow}'s
+     * The configuration of a replay: the same rules, its own application id (so its own stores, offsets and, under the same state directory, its own folder), reading this deployment's events topic from the start into {@code shadow}'s
      * state topics; only {@code organizationId}'s events when it is not null. A replay is bulk work whose rows nobody
      * reads before the switch: no live commits, and commits at least {@link #REPLAY_MIN_COMMIT_INTERVAL} apart. Its
      * state is {@linkplain #disposableState disposable}: a replay that stops is failed and its leftovers deleted, never
@@ -162,6 +161,11 @@ public record ProcessorConfig(
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers == null ? "" : bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 disposableState ? StreamsConfig.AT_LEAST_ONCE : StreamsConfig.EXACTLY_ONCE_V2);
+        if (disposableState) {
+            // exactly-once reads committed records only by itself; at-least-once would read what the poller's or a
+            // resync's aborted transactions left on the events topic, which the live processor never applied
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,9 @@ class ProcessorConfigTest {
         assertThat(replay.disposableState()).isTrue();
         assertThat(replay.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
                 .isEqualTo(StreamsConfig.AT_LEAST_ONCE);
+        // what aborted transactions left on the events topic is not read, as under exactly-once
+        assertThat(replay.streamsProperties().get(StreamsConfig.mainConsumerPrefix(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG))).isEqualTo("read_committed");
         assertThat(replay.applicationId()).isEqualTo("scim-sync-processor-replay-1");
         // the topology takes its stores from StateStores.builders(config.disposableState())
         assertThat(StateStores.builders(live.disposableState())).hasSize(StateStores.ALL.size())
