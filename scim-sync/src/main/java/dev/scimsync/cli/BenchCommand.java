@@ -180,6 +180,7 @@ final class BenchCommand implements Callable<Integer> {
                 double firstRow = -1;
                 double polled = -1;
                 long deadline = System.nanoTime() + timeout.toNanos();
+                long[] expected = {seed.users(), seed.groups(), seed.memberships()};
                 while (true) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("the database did not hold the directory within " + timeout
@@ -188,7 +189,6 @@ final class BenchCommand implements Callable<Integer> {
                     if (polled < 0 && PollerMetrics.publishedTotal(runtime.registry()) >= events) {
                         polled = seconds(started);
                     }
-                    long[] expected = {seed.users(), seed.groups(), seed.memberships()};
                     long[] counts = statusCounts(db, directory.organizationId());
                     if (firstRow < 0 && counts[0] > 0) {
                         firstRow = seconds(started);
@@ -351,8 +351,8 @@ final class BenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         String id = runtime.resyncs().start(directory.organizationId(), "both", false, false).resyncId();
         long deadline = System.nanoTime() + timeout.toNanos();
+        long[] expected = {truth.users().size(), truth.groups().size(), truth.memberships().size()};
         while (true) {
-            long[] expected = {truth.users().size(), truth.groups().size(), truth.memberships().size()};
             if (Arrays.equals(statusCounts(db, directory.organizationId()), expected)
                     && Arrays.equals(counts(db, directory.organizationId()), expected)) {
                 break;

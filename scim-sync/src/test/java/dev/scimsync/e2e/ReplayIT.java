@@ -116,7 +116,7 @@ class ReplayIT {
         mapTwoGroups(org);
         assertThat(scalar("SELECT count(*) FROM member_access WHERE role = 'admin'")).isNotEqualTo("0");
         // a user created in a transaction that was aborted (a poller that failed mid-publish): on the events topic,
-        // never applied, neither live nor by the replay
+        // but the replay must not apply it (the dump after the replay below would hold it)
         publishAborted(acme);
         String healthy = dump();
         assertThat(healthy).doesNotContain("aborted@example.test");
