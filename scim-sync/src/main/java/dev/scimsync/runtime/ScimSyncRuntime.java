@@ -89,6 +89,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class ScimSyncRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScimSyncRuntime.class);
+    /** {@link CommonSettings#PARTITIONS} when it is not set and the broker is embedded. */
+    static final int EMBEDDED_BROKER_PARTITIONS = 1;
 
     /**
      * How long a stage may take to stop. A stage stops in well under a second (the writer commits what it
@@ -153,6 +155,13 @@ public final class ScimSyncRuntime implements AutoCloseable {
 
     private void startAll(ConfigReader reader, Set<Stage> stages) {
         // 1. the whole configuration, validated before anything starts
+        if (!reader.isSet(CommonSettings.KAFKA_BOOTSTRAP) && !reader.isSet(CommonSettings.PARTITIONS)) {
+            // the embedded broker serves this one instance, whose one stream thread and one writer take every
+            // partition anyway; each partition more is a task whose 12 RocksDB stores Kafka Streams opens (twice) at
+            // every start. Topics that exist keep theirs
+            reader.with(CommonSettings.PARTITIONS.name(), Integer.toString(EMBEDDED_BROKER_PARTITIONS),
+                    "default with the embedded broker");
+        }
         dataDir = reader.get(CommonSettings.DATA_DIR);
         String httpHost = reader.get(CommonSettings.HTTP_HOST);
         Integer httpPort = reader.get(CommonSettings.HTTP_PORT);

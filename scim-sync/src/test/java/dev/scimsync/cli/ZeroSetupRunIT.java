@@ -111,6 +111,16 @@ class ZeroSetupRunIT {
     }
 
     @Test
+    @Order(2)
+    void shouldGiveTheProcessorOnePartition_WithTheEmbeddedBroker() throws Exception {
+        // Kafka Streams keeps a directory per task, one per partition of the events topic
+        Path state = dataDir.resolve("stream-processor/scim-sync-processor");
+        await("the processor's tasks").atMost(Duration.ofMinutes(1)).until(() -> !tasks(state).isEmpty());
+        assertThat(tasks(state)).containsExactly("0_0");
+        assertThat(read(stderr) + read(stdout)).contains("SCIM_SYNC_PARTITIONS=1  [default with the embedded broker]");
+    }
+
+    @Test
     @Order(3)
     void shouldExitWith4NamingTheDataDirectory_WhenASecondInstanceStartsOnIt() {
         StringWriter err = new StringWriter();
@@ -178,6 +188,15 @@ class ZeroSetupRunIT {
         Matcher m = pattern.matcher(text);
         assertThat(m.find()).as("%s in%n%s", pattern, text).isTrue();
         return m.group(1);
+    }
+
+    private static List<String> tasks(Path stateDirectory) throws IOException {
+        if (!Files.isDirectory(stateDirectory)) {
+            return List.of();
+        }
+        try (var entries = Files.list(stateDirectory)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+_\\d+")).sorted().toList();
+        }
     }
 
     private static String read(Path file) throws IOException {

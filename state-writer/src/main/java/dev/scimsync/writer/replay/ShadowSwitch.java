@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.scimsync.writer.access.AccessRecompute;
 import dev.scimsync.writer.db.OrganizationLocks;
 import dev.scimsync.writer.db.PostgresDialect;
@@ -54,6 +57,7 @@ public final class ShadowSwitch {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowSwitch.class);
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final int ATTEMPTS = 3;
 
@@ -103,10 +107,13 @@ public final class ShadowSwitch {
             connection.setAutoCommit(false);
             try {
                 refuseIfServerRestarted(connection);
+                Steps steps = new Steps();
                 TreeSet<String> organizations = organizations(connection, organizationId);
                 OrganizationLocks.lock(connection, organizations);
+                steps.done("locks");
                 if (!force) {
                     holdIfTooManyRemovals(connection, organizationId, limits);
+                    steps.done("removal limits");
                 }
                 Map<String, int[]> changes = new LinkedHashMap<>();
                 for (ShadowTable table : ShadowTable.ALL) {
@@ -117,14 +124,19 @@ public final class ShadowSwitch {
                     counts[2] = remove == null ? 0 : run(connection, remove, organizationId,
                             table.lacking() == ShadowTable.Lacking.REMOVED ? at : null);
                     changes.put(table.name(), counts);
+                    steps.done(table.name());
                 }
                 recount(connection, organizations);
+                steps.done("counts");
                 // access is a function of the rows just switched (and of the mappings, which no event derives)
                 AccessRecompute.Cause cause = new AccessRecompute.Cause(AccessRecompute.Cause.REPLAY, replayId);
                 for (String organization : organizations) {
                     AccessRecompute.organization(connection, organization, cause);
                 }
+                steps.done("access");
                 connection.commit();
+                steps.done("commit");
+                LOG.info("switch of schema {}: {}", shadowSchema, steps);
                 return new Changes(changes);
             } catch (SQLException | HeldException | RuntimeException e) {
                 connection.rollback();
@@ -144,35 +156,20 @@ public final class ShadowSwitch {
         try (Connection connection = live.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                List<String> tables = new ArrayList<>();
-                List<String[]> foreignKeys = new ArrayList<>(); // table, constraint
-                try (PreparedStatement select = connection.prepareStatement("SELECT c.relname FROM pg_class c"
+                List<String[]> tables = names(connection, "SELECT c.relname, NULL FROM pg_class c"
                         + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'p' ORDER BY c.relname");
-                     PreparedStatement keys = connection.prepareStatement("SELECT c.relname, k.conname"
-                             + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
-                             + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND k.contype = 'f'"
-                             + " ORDER BY c.relname, k.conname")) {
-                    select.setString(1, shadowSchema);
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            tables.add(rows.getString(1));
-                        }
-                    }
-                    keys.setString(1, shadowSchema);
-                    try (ResultSet rows = keys.executeQuery()) {
-                        while (rows.next()) {
-                            foreignKeys.add(new String[] {rows.getString(1), rows.getString(2)});
-                        }
-                    }
-                }
+                        + " WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'p' ORDER BY 1");
+                List<String[]> foreignKeys = names(connection, "SELECT c.relname, k.conname"
+                        + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND k.contype = 'f'"
+                        + " ORDER BY 1, 2");
                 // the keys first: a foreign key may not join a logged and an unlogged table either way
                 statement.execute("SET LOCAL search_path TO " + shadowSchema);
                 for (String[] key : foreignKeys) {
                     statement.execute("ALTER TABLE " + identifier(key[0]) + " DROP CONSTRAINT " + identifier(key[1]));
                 }
-                for (String table : tables) {
-                    statement.execute("ALTER TABLE " + identifier(table) + " SET UNLOGGED");
+                for (String[] table : tables) {
+                    statement.execute("ALTER TABLE " + identifier(table[0]) + " SET UNLOGGED");
                 }
                 Instant serverStart = serverStartedAt(connection);
                 connection.commit();
@@ -183,6 +180,38 @@ public final class ShadowSwitch {
             } finally {
                 connection.setAutoCommit(true);
             }
+        }
+    }
+
+    /** Rows of two text columns that {@code sql} selects for the shadow schema (its one parameter). */
+    private List<String[]> names(Connection connection, String sql) throws SQLException {
+        List<String[]> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, shadowSchema);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new String[] {rows.getString(1), rows.getString(2)});
+                }
+            }
+        }
+        return found;
+    }
+
+    /** How long each step of a switch took, for the log: where a slow switch spends its time. */
+    private static final class Steps {
+        private final StringBuilder text = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void done(String step) {
+            long now = System.nanoTime();
+            text.append(text.length() == 0 ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000)
+                    .append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
         }
     }
 

@@ -32,7 +32,7 @@ public final class CommonSettings {
             Pattern.compile("[A-Za-z0-9._-]{1,200}"), "up to 200 of the characters a-z A-Z 0-9 . _ -",
             "prefix of every topic name");
     public static final Setting<Integer> PARTITIONS = Setting.integer("SCIM_SYNC_PARTITIONS", 6, 1, 1000,
-            "partitions of the events and state topics when scim-sync creates them");
+            "partitions of the events and state topics when scim-sync creates them (1 with the embedded broker)");
     public static final Setting<String> ADMIN_TOKEN = Setting.secret("SCIM_SYNC_ADMIN_TOKEN",
             "bearer token of the admin API; unset in zero-setup mode = generated and stored in the data directory");
     public static final Setting<String> WORKOS_API_KEY = Setting.secret("WORKOS_API_KEY",
