@@ -27,7 +27,8 @@ import dev.scimsync.writer.db.TransientErrors;
 /**
  * The switch of a replay: makes the organization database's event-derived rows equal to a shadow schema that a
  * replay wrote from the events topic, in ONE transaction, so readers see the old rows or the rebuilt ones, never a
- * mix. Only rows that differ are written (a healthy database is left as it is); rows no event derives (manual
+ * mix. Only rows that differ are written (a healthy database is left as it is), found in one pass over each table
+ * ({@link ShadowTable#diff}) before anything is written; rows no event derives (manual
  * members, an organization's limits and mode, sync runs, writer offsets) are kept; members and groups no event
  * derives are marked removed, never deleted; the Primary Owner is never removed. Scoped to one organization, other
  * organizations' rows are not touched at all. Held, like a resync's sweep, when it would remove more members or
@@ -60,6 +61,8 @@ public final class ShadowSwitch {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowSwitch.class);
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final int ATTEMPTS = 3;
+    /** PostgreSQL's work_mem for the switch's transaction (the default is 4 MB). */
+    private static final String DIFF_WORK_MEM = "256MB";
 
     private final DataSource live;
     private final String shadowSchema;
@@ -115,6 +118,17 @@ public final class ShadowSwitch {
                     holdIfTooManyRemovals(connection, organizationId, limits);
                     steps.done("removal limits");
                 }
+                try (Statement statement = connection.createStatement()) {
+                    // each difference is one hash join over a whole table: in memory, not in batches on disk
+                    statement.execute("SET LOCAL work_mem = '" + DIFF_WORK_MEM + "'");
+                }
+                for (ShadowTable table : ShadowTable.ALL) {
+                    run(connection, table.diff(shadowSchema), organizationId, null);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("ANALYZE " + table.diffTable()); // few rows: index lookups, not scans
+                    }
+                }
+                steps.done("differences");
                 Map<String, int[]> changes = new LinkedHashMap<>();
                 for (ShadowTable table : ShadowTable.ALL) {
                     int[] counts = new int[3];

@@ -66,25 +66,56 @@ record ShadowTable(String name, List<String> keys, List<String> columns, String 
         return "NOT EXISTS (SELECT 1 FROM " + shadowSchema + "." + name + " s WHERE " + keysMatch() + ")";
     }
 
+    /** The temporary table of {@link #diff}. */
+    String diffTable() {
+        return "scim_sync_switch_" + name;
+    }
+
     /**
-     * Owned live rows of the scope that the shadow lacks: deleted, or marked removed (parameter 3: the time), never
-     * the Primary Owner. Null when such rows are kept.
+     * Creates (for the transaction) the temporary table of the keys where the shadow and the owned live rows of the
+     * scope differ at all: a key only one side has, or one whose event-decided columns differ. One pass over both
+     * tables; the statements below then touch only these keys, and on a healthy database there are none (before,
+     * each of them went through both tables again). A superset of what they change: they keep their own conditions.
+     * Parameters: the organization id twice (null: every organization).
+     */
+    String diff(String shadowSchema) {
+        String keyList = keys.stream().map(k -> "coalesce(s." + k + ", t." + k + ") AS " + k)
+                .collect(Collectors.joining(", "));
+        String live = columns.stream().map(c -> "t." + c).collect(Collectors.joining(", "));
+        String shadow = columns.stream().map(c -> "s." + c).collect(Collectors.joining(", "));
+        String first = keys.get(0);
+        return "CREATE TEMPORARY TABLE " + diffTable() + " ON COMMIT DROP AS SELECT " + keyList + " FROM "
+                + shadowSchema + "." + name + " s FULL JOIN " + name + " t ON " + keysMatch() + " WHERE (CAST(? AS text) "
+                + "IS NULL OR coalesce(s." + organizationColumn() + ", t." + organizationColumn() + ") = ?) AND (t."
+                + first + " IS NULL OR " + ownedRows + ") AND (s." + first + " IS NULL OR t." + first + " IS NULL OR ("
+                + live + ") IS DISTINCT FROM (" + shadow + "))";
+    }
+
+    /** True for a row {@code alias} whose key is in the {@link #diff}. */
+    private String inDiff(String alias) {
+        return "EXISTS (SELECT 1 FROM " + diffTable() + " d WHERE "
+                + keys.stream().map(k -> "d." + k + " = " + alias + "." + k).collect(Collectors.joining(" AND ")) + ")";
+    }
+
+    /**
+     * Owned live rows of the scope that the shadow lacks, among the {@link #diff}'s keys: deleted, or marked removed
+     * (parameter 3: the time), never the Primary Owner. Null when such rows are kept.
      */
     String removeLacking(String shadowSchema) {
         return switch (lacking) {
             case KEPT -> null;
-            case DELETED -> "DELETE FROM " + name + " t WHERE " + scope("t") + " AND " + ownedRows + " AND "
-                    + shadowLacks(shadowSchema);
+            case DELETED -> "DELETE FROM " + name + " t WHERE " + scope("t") + " AND " + ownedRows + " AND " + inDiff("t")
+                    + " AND " + shadowLacks(shadowSchema);
             case REMOVED -> "UPDATE " + name + " t SET removed_at = CAST(? AS timestamptz) WHERE " + scope("t") + " AND "
                     + ownedRows + " AND t.removed_at IS NULL" + (name.equals("members") ? " AND NOT " + PRIMARY_OWNER : "")
-                    + " AND " + shadowLacks(shadowSchema);
+                    + " AND " + inDiff("t") + " AND " + shadowLacks(shadowSchema);
         };
     }
 
     /**
-     * Rewrites the owned live rows of the scope whose event-decided columns differ from the shadow's, when the
-     * shadow's version is not older (a row edited by hand keeps its version, so it is rewritten). Equal rows are
-     * not touched.
+     * Rewrites the owned live rows of the scope, among the {@link #diff}'s keys, whose event-decided columns differ
+     * from the shadow's, when the shadow's version is not older (a row edited by hand keeps its version, so it is
+     * rewritten). Equal rows are not touched.
      */
     String update(String shadowSchema) {
         String set = columns.stream().map(c -> c + " = s." + c).collect(Collectors.joining(", "));
@@ -95,18 +126,21 @@ record ShadowTable(String name, List<String> keys, List<String> columns, String 
         // the Primary Owner is never removed by sync: like the writer, the switch skips a removal of it whole
         String owner = name.equals("members") ? " AND NOT (s.removed_at IS NOT NULL AND " + PRIMARY_OWNER + ")" : "";
         return "UPDATE " + name + " t SET " + set + " FROM " + shadowSchema + "." + name + " s WHERE " + keysMatch()
-                + " AND " + scope("t") + " AND " + ownedRows + notOlder + owner + " AND (" + live
+                + " AND " + scope("t") + " AND " + ownedRows + " AND " + inDiff("t") + notOlder + owner + " AND (" + live
                 + ") IS DISTINCT FROM (" + shadow + ")";
     }
 
-    /** Inserts the shadow rows of the scope that the live table lacks (one the live writer just wrote is left). */
+    /**
+     * Inserts the shadow rows of the scope, among the {@link #diff}'s keys, that the live table lacks (one the live
+     * writer just wrote is left).
+     */
     String insert(String shadowSchema) {
         String all = String.join(", ", keys) + ", " + String.join(", ", columns);
         String selected = keys.stream().map(k -> "s." + k).collect(Collectors.joining(", ")) + ", "
                 + columns.stream().map(c -> "s." + c).collect(Collectors.joining(", "));
         String extra = name.equals("organizations") ? ", created_at, updated_at" : "";
         return "INSERT INTO " + name + " (" + all + extra + ") SELECT " + selected + extra.replace(", ", ", s.")
-                + " FROM " + shadowSchema + "." + name + " s WHERE " + scope("s") + " AND NOT EXISTS (SELECT 1 FROM "
-                + name + " t WHERE " + keysMatch() + ") ON CONFLICT DO NOTHING";
+                + " FROM " + shadowSchema + "." + name + " s WHERE " + scope("s") + " AND " + inDiff("s")
+                + " AND NOT EXISTS (SELECT 1 FROM " + name + " t WHERE " + keysMatch() + ") ON CONFLICT DO NOTHING";
     }
 }
