@@ -35,7 +35,16 @@ final class LagBench {
     private static final int CLIENTS = 16;
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
+    /** Counter, JSON name, description: the stages' counts reported for each run (the marker change included). */
+    private static final String[][] STAGE_COUNTS = {
+            {MetricNames.EVENTS_PUBLISHED, "events_published", "events the poller published"},
+            {MetricNames.EVENTS_APPLIED, "events_applied", "events the processor applied"},
+            {MetricNames.EVENTS_STALE, "events_stale", "events the processor found stale"},
+            {MetricNames.EVENTS_DUPLICATE, "events_duplicate", "events the processor had seen"}};
+
     private final ScimSyncRuntime runtime;
+    /** Runs so far, in names of changes. */
+    private int runs;
     private final CreatedDirectory directory;
     private final BenchResults results;
     final List<String> userIds;
@@ -65,7 +74,7 @@ final class LagBench {
 
     /** What one run at a rate measured: changes made, the seconds it drove, the lag histogram around it. */
     record Measured(int rate, long made, double drove, HistogramSnapshot before, HistogramSnapshot after,
-                    long pollsDuring) {
+                    long pollsDuring, long[] stages) {
 
         long samples() {
             return after.count() - before.count();
@@ -73,9 +82,13 @@ final class LagBench {
     }
 
     private void run(int rate, Duration duration) throws Exception {
+        // a name no earlier run gave: a PATCH to the name a user already has is no change, and no event (an earlier
+        // run's "Lag n" made every later run at a higher rate lose changes: 1,500 of 30,000 at 1,000/s after the 50/s
+        // run, 10,000 of 60,000 at 2,000/s after the 1,000/s run)
+        String prefix = "Lag " + (++runs) + "-";
         Measured m = measure(rate, duration, (client, n) -> client.scim("PATCH", directory.id(), directory.scimToken(),
-                "/Users/" + userIds.get((int) (n % userIds.size())), rename("Lag " + n)));
-        long wrong = usersNotAtTheirLastChange(m.made());
+                "/Users/" + userIds.get((int) (n % userIds.size())), rename(prefix + n)));
+        long wrong = usersNotAtTheirLastChange(prefix, m.made());
         String kind = "lag-" + rate;
         report(kind, "SCIM changes/s", duration, m);
         results.count(kind, "users_not_at_last_change", "  users whose row is not their last change", wrong);
@@ -90,6 +103,7 @@ final class LagBench {
         Timer lag = runtime.registry().get(MetricNames.SYNC_LAG).timer();
         Timer polls = runtime.registry().find(MetricNames.POLL_LATENCY).timer();
         HistogramSnapshot before = lag.takeSnapshot();
+        long[] stagesBefore = stageCounts();
         long pollsBefore = polls == null ? 0 : polls.count();
         long started = System.nanoTime();
         long made = drive(rate, duration, change);
@@ -106,7 +120,21 @@ final class LagBench {
             }
             Thread.sleep(20);
         }
-        return new Measured(rate, made, drove, before, lag.takeSnapshot(), pollsDuring);
+        long[] stages = stageCounts();
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] -= stagesBefore[i];
+        }
+        return new Measured(rate, made, drove, before, lag.takeSnapshot(), pollsDuring, stages);
+    }
+
+    /** What each stage counted so far, in the order of {@link #STAGE_COUNTS}: where changes go missing, if they do. */
+    private long[] stageCounts() {
+        long[] counts = new long[STAGE_COUNTS.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (long) runtime.registry().find(STAGE_COUNTS[i][0]).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        }
+        return counts;
     }
 
     /** The figures of one measured run, under {@code kind}. */
@@ -123,6 +151,9 @@ final class LagBench {
         results.rate(kind, "rate_made", "  changes/s made", made / drove, "changes/s");
         results.count(kind, "changes", "  changes made", made);
         results.count(kind, "lag_samples", "  lag samples (changes the writer recorded a lag for)", applied);
+        for (int i = 0; i < STAGE_COUNTS.length; i++) {
+            results.count(kind, STAGE_COUNTS[i][1], "  " + STAGE_COUNTS[i][2], m.stages()[i]);
+        }
         results.seconds(kind, "p50", "  sync lag p50 (at most)", percentile(before, after, 0.50));
         results.seconds(kind, "p90", "  sync lag p90 (at most)", percentile(before, after, 0.90));
         results.seconds(kind, "p99", "  sync lag p99 (at most)", percentile(before, after, 0.99));
@@ -170,15 +201,16 @@ final class LagBench {
     }
 
     /**
-     * Changes 0…made-1 went to user n % users, so each user's row must hold the name of its last one; the marker's
+     * Changes 0…made-1 of the run named {@code prefix} went to user n % users, so each user's row must hold the name
+     * of its last one; the marker's
      * user (index 0) is left out. Counts the users whose row does not.
      */
-    private long usersNotAtTheirLastChange(long made) throws Exception {
+    private long usersNotAtTheirLastChange(String prefix, long made) throws Exception {
         java.util.Map<String, String> expected = new java.util.HashMap<>();
         for (long n = Math.max(0, made - userIds.size()); n < made; n++) {
             int user = (int) (n % userIds.size());
             if (user != 0) {
-                expected.put(userIds.get(user), "Lag " + n);
+                expected.put(userIds.get(user), prefix + n);
             }
         }
         long matching = 0;
