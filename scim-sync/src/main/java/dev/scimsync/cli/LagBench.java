@@ -43,12 +43,12 @@ final class LagBench {
             {MetricNames.EVENTS_DUPLICATE, "events_duplicate", "events the processor had seen"}};
 
     private final ScimSyncRuntime runtime;
-    /** Runs so far, in names of changes. */
-    private int runs;
     private final CreatedDirectory directory;
     private final BenchResults results;
     final List<String> userIds;
     private final String baseUrl;
+    /** Runs so far: each names its changes apart. */
+    private int runs;
 
     LagBench(ScimSyncRuntime runtime, String emulatorBaseUrl, EmulatorAdminClient admin, CreatedDirectory directory,
              BenchResults results) {
@@ -202,8 +202,7 @@ final class LagBench {
 
     /**
      * Changes 0…made-1 of the run named {@code prefix} went to user n % users, so each user's row must hold the name
-     * of its last one; the marker's
-     * user (index 0) is left out. Counts the users whose row does not.
+     * of its last one; the marker's user (index 0) is left out. Counts the users whose row does not.
      */
     private long usersNotAtTheirLastChange(String prefix, long made) throws Exception {
         java.util.Map<String, String> expected = new java.util.HashMap<>();
