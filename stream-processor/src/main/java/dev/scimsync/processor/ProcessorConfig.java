@@ -2,9 +2,11 @@ package dev.scimsync.processor;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,6 +68,8 @@ public record ProcessorConfig(
 
     /** How long an idle stream thread polls before it runs its punctuations again. */
     static final Duration IDLE_POLL = Duration.ofMillis(10);
+    /** The Kafka clients' own default retry.backoff.ms, kept for Kafka Streams' clients (see streamsProperties). */
+    private static final int CLIENT_RETRY_BACKOFF_MS = 100;
 
     public ProcessorConfig {
         Objects.requireNonNull(topics, "topics");
@@ -165,6 +169,15 @@ public record ProcessorConfig(
             // exactly-once reads committed records only by itself; at-least-once would read what the poller's or a
             // resync's aborted transactions left on the events topic, which the live processor never applied
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        }
+        // Kafka Streams waits this long between its rounds of creating its changelog topics at a first start (one
+        // came ready per round: 12 rounds, 1.1 s at the default 100 ms). The rounds run in the main consumer's
+        // partition assignor, which reads it from the main consumer's configuration: that client retries sooner too
+        // (growing to retry.backoff.max.ms, 1 s, as before); the others keep the clients' default
+        props.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+        for (String client : List.of(StreamsConfig.restoreConsumerPrefix(""), StreamsConfig.globalConsumerPrefix(""),
+                StreamsConfig.producerPrefix(""), StreamsConfig.adminClientPrefix(""))) {
+            props.put(client + CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, CLIENT_RETRY_BACKOFF_MS);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);

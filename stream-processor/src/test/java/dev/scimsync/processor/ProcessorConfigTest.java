@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -18,6 +19,8 @@ import dev.scimsync.core.topic.Topics;
 import dev.scimsync.processor.state.StateStores;
 
 class ProcessorConfigTest {
+
+    private static final String RETRY_BACKOFF = CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG;
 
     @Test
     void shouldUseTheDocumentedDefaults_WhenNothingIsSet() {
@@ -65,6 +68,19 @@ class ProcessorConfigTest {
         assertThat(props).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
+    }
+
+    @Test
+    void shouldRetryChangelogCreationSoon_InTheMainConsumersAssignor_WhileTheOtherClientsKeepTheDefaultBackoff() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
+
+        StreamsConfig streams = new StreamsConfig(config.streamsProperties());
+
+        // the partition assignor creates the changelog topics, configured from the main consumer's configuration
+        assertThat(String.valueOf(streams.getMainConsumerConfigs("g", "c", 0).get(RETRY_BACKOFF))).isEqualTo("10");
+        assertThat(String.valueOf(streams.getProducerConfigs("c").get(RETRY_BACKOFF))).isEqualTo("100");
+        assertThat(String.valueOf(streams.getAdminConfigs("c").get(RETRY_BACKOFF))).isEqualTo("100");
+        assertThat(String.valueOf(streams.getRestoreConsumerConfigs("c").get(RETRY_BACKOFF))).isEqualTo("100");
     }
 
     @Test
