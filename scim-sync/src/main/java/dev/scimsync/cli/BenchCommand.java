@@ -107,6 +107,12 @@ final class BenchCommand implements Callable<Integer> {
             + "--rate for --duration with every group mapped")
     boolean mappingsBench;
 
+    @Option(names = "--restart", defaultValue = "0", paramLabel = "N",
+            description = "instead of the pipeline run: a zero-setup run in a JVM of its own, stopped cleanly N times "
+                    + "and killed (kill -9) N times, each time started again on its data directory; reports when a "
+                    + "user created at the start banner is in the database")
+    int restarts;
+
     @Option(names = "--rate", split = ",", defaultValue = "50,1000,2000",
             description = "SCIM changes per second for --lag, one run per rate (default ${DEFAULT-VALUE})")
     List<Integer> rates;
@@ -133,6 +139,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         BenchResults results = new BenchResults(out);
+        if (restarts > 0) {
+            results.parameter("restarts", restarts);
+            new RestartBench(restarts, timeout, results, out).run();
+            for (Path file : results.write(resultsDir)) {
+                out.printf(Locale.ROOT, "figures written to %s%n", file);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
         Path dataDir = Files.createTempDirectory("scim-sync-bench");
         String run = "bench" + System.currentTimeMillis();
         try (WorkosEmulator emulator = WorkosEmulator.start(EmulatorOptions.defaults()
@@ -390,7 +405,7 @@ final class BenchCommand implements Callable<Integer> {
                 seed.users() * 60.0 / 100);
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
