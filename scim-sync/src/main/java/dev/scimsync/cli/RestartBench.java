@@ -57,6 +57,7 @@ final class RestartBench {
     void run() throws Exception {
         dir = Files.createTempDirectory("scim-sync-restart-bench");
         data = dir.resolve("data");
+        boolean measured = false;
         try {
             Banner first = start();
             try (Connection db = connect(first)) {
@@ -88,9 +89,14 @@ final class RestartBench {
                 results.seconds("restart", kind + "_median", (kind.equals("kill") ? "kill -9" : "clean stop")
                         + " and start, median of " + restarts, took.get(took.size() / 2));
             }
+            measured = true;
         } finally {
             stopForGood();
-            BenchCommand.deleteRecursively(dir);
+            if (measured) {
+                BenchCommand.deleteRecursively(dir);
+            } else {
+                note("the runs' logs are kept in %s", dir);
+            }
         }
     }
 
