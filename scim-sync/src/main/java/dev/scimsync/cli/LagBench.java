@@ -20,6 +20,7 @@ import dev.scimsync.emulator.CreatedDirectory;
 import dev.scimsync.emulator.EmulatorAdminClient;
 import dev.scimsync.emulator.model.DirectorySnapshot;
 import dev.scimsync.runtime.ScimSyncRuntime;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -132,7 +133,7 @@ final class LagBench {
         long[] counts = new long[STAGE_COUNTS.length];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = (long) runtime.registry().find(STAGE_COUNTS[i][0]).counters().stream()
-                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                    .mapToDouble(Counter::count).sum();
         }
         return counts;
     }

@@ -225,7 +225,10 @@ class ConsoleBrowserIT {
         WebElement field = browser.findElement(By.id("token"));
         field.clear();
         field.sendKeys(token);
-        browser.findElement(By.id("sign-in")).click();
+        WebElement button = browser.findElement(By.id("sign-in"));
+        button.click();
+        // the form posts and a new page loads: the sign-in page's own h1 is there before the answer is
+        wait(ExpectedConditions.stalenessOf(button));
         wait(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
     }
 
