@@ -16,6 +16,8 @@ import dev.scimsync.core.topic.OrganizationPartitioning;
 import dev.scimsync.core.topic.TopicProvisioner;
 import dev.scimsync.core.topic.Topics;
 import dev.scimsync.processor.ProcessorConfig;
+import dev.scimsync.processor.ProcessorSettings;
+import dev.scimsync.processor.ReplayStores;
 import dev.scimsync.processor.StreamProcessor;
 import dev.scimsync.writer.Database;
 import dev.scimsync.writer.StateWriter;
@@ -72,7 +74,8 @@ final class Replay implements Runnable {
         this.shadowPrefix = live.prefix() + id + ".";
         this.shadowSchema = "scim_sync_" + id.replace('-', '_');
         Topics shadow = new Topics(shadowPrefix).readingEventsOf(live);
-        this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId);
+        // the stores' place (heap or RocksDB) is decided in run(), once the history's size is known
+        this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId, false);
         this.shadowWriterConfig = context.writer().withTopics(shadow).withGroupId(context.writer().groupId() + "-" + id)
                 .withGroupInstanceId(null)
                 .withoutAccess() // the switch computes the access of the live rows it switched
@@ -124,7 +127,15 @@ final class Replay implements Runnable {
             StateWriter shadowWriter = new StateWriter(shadowWriterConfig, shadowDb.dataSource(), replayMeters);
             shadowWriter.start();
             opened.add(shadowWriter);
-            replayProcessor = new StreamProcessor(replayConfig, replayMeters);
+            boolean onHeap = context.liveProcessor().replayStores().onHeap(total, Runtime.getRuntime());
+            if (onHeap && !ReplayStores.fitsOnHeap(total, Runtime.getRuntime())) {
+                LOG.warn("replay {}: its stores are on the heap ({}=heap), though {} events may need up to {} MiB of"
+                        + " it, more than half of what is free", id, ProcessorSettings.REPLAY_STORES.name(), total,
+                        total * ReplayStores.HEAP_BYTES_PER_EVENT >> 20);
+            }
+            LOG.info("replay {}: its processor's stores are {}", id, onHeap ? "on the heap" : "in RocksDB");
+            replayProcessor = new StreamProcessor(context.liveProcessor().forReplay(id, shadowTopics, organizationId,
+                    onHeap), replayMeters);
             replayProcessor.start();
             state = ReplayState.REBUILDING;
             rebuildStartedAt = context.clock().instant();

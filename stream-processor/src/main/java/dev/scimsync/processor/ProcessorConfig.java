@@ -44,6 +44,9 @@ import dev.scimsync.processor.errors.FailingProductionExceptionHandler;
  *                           without changelogs and at-least-once processing instead of exactly-once. A record
  *                           processed twice (after a rebalance) finds its effects in the stores and is stale by the
  *                           version rules; the output it repeats is stale for the writer's version guard
+ * @param replayStores       where the stores of this deployment's replays go ({@link #forReplay})
+ * @param heapState          the stores on the heap instead of RocksDB (a replay's, when they fit); only with
+ *                           {@code disposableState}
  */
 public record ProcessorConfig(
         String bootstrapServers,
@@ -61,7 +64,9 @@ public record ProcessorConfig(
         BadRecordPolicy onBadRecord,
         String onlyOrganization,
         String groupInstanceId,
-        boolean disposableState) {
+        boolean disposableState,
+        ReplayStores replayStores,
+        boolean heapState) {
 
     /** A replay's shortest commit interval: each commit flushes the stores and the producer, a pause in bulk work. */
     public static final Duration REPLAY_MIN_COMMIT_INTERVAL = Duration.ofSeconds(1);
@@ -81,6 +86,10 @@ public record ProcessorConfig(
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(liveCommitInterval, "liveCommitInterval");
         Objects.requireNonNull(onBadRecord, "onBadRecord");
+        Objects.requireNonNull(replayStores, "replayStores");
+        if (heapState && !disposableState) {
+            throw new IllegalArgumentException("only disposable state may be kept on the heap");
+        }
     }
 
     /**
@@ -103,6 +112,7 @@ public record ProcessorConfig(
         Integer threads = reader.get(ProcessorSettings.THREADS);
         Integer replication = reader.get(ProcessorSettings.REPLICATION_FACTOR);
         BadRecordPolicy onBadRecord = reader.get(ProcessorSettings.ON_BAD_RECORD);
+        ReplayStores replayStores = reader.get(ProcessorSettings.REPLAY_STORES);
         reader.check(replication == null || replication != 0, ProcessorSettings.REPLICATION_FACTOR.name(),
                 "expected -1 (broker default) or at least 1, got 0");
         reader.check(dedup == null || dedup.toMillis() >= 1, ProcessorSettings.DEDUP_RETENTION.name(),
@@ -118,14 +128,14 @@ public record ProcessorConfig(
             stateDir = dataDir.resolve("stream-processor");
         }
         return new ProcessorConfig(bootstrap, new Topics(prefix), applicationId, stateDir, dedup, tombstones, purge,
-                commit, liveCommit, sweepStep, threads, replication, onBadRecord, null, null, false);
+                commit, liveCommit, sweepStep, threads, replication, onBadRecord, null, null, false, replayStores, false);
     }
 
     /** The same configuration with the bootstrap servers of a broker started by the caller. */
     public ProcessorConfig withBootstrapServers(String servers) {
         return new ProcessorConfig(servers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
                 purgeInterval, commitInterval, liveCommitInterval, sweepStep, threads, replicationFactor, onBadRecord, onlyOrganization,
-                groupInstanceId, disposableState);
+                groupInstanceId, disposableState, replayStores, heapState);
     }
 
     /**
@@ -135,7 +145,7 @@ public record ProcessorConfig(
     public ProcessorConfig withGroupInstanceId(String id) {
         return new ProcessorConfig(bootstrapServers, topics, applicationId, stateDir, dedupRetention, tombstoneRetention,
                 purgeInterval, commitInterval, liveCommitInterval, sweepStep, threads, replicationFactor, onBadRecord, onlyOrganization,
-                id, disposableState);
+                id, disposableState, replayStores, heapState);
     }
 
     /**
@@ -144,14 +154,15 @@ public record ProcessorConfig(
      * reads before the switch: no live commits, and commits at least {@link #REPLAY_MIN_COMMIT_INTERVAL} apart. Its
      * state is {@linkplain #disposableState disposable}: a replay that stops is failed and its leftovers deleted, never
      * resumed, so its stores need no changelogs (about three of every four records it would otherwise produce, ~3.1
-     * changelog records per event beside its one state record) and its commits no transactions.
+     * changelog records per event beside its one state record) and its commits no transactions; with
+     * {@code onHeap} its stores are on the heap ({@link ReplayStores#onHeap} decides).
      */
-    public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId) {
+    public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId, boolean onHeap) {
         Duration commit = commitInterval.compareTo(REPLAY_MIN_COMMIT_INTERVAL) < 0 ? REPLAY_MIN_COMMIT_INTERVAL
                 : commitInterval;
         return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
                 stateDir, dedupRetention, tombstoneRetention, purgeInterval, commit, Duration.ZERO, sweepStep, threads,
-                replicationFactor, onBadRecord, organizationId, null, true);
+                replicationFactor, onBadRecord, organizationId, null, true, replayStores, onHeap);
     }
 
     /**

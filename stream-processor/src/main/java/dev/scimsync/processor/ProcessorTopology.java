@@ -54,7 +54,7 @@ public final class ProcessorTopology {
         topology.addProcessor(APPLY, () -> new DirectoryStateProcessor(config.dedupRetention(),
                 config.tombstoneRetention(), config.purgeInterval(), config.commitInterval(), config.liveCommitInterval(),
                 lastLiveCommit, config.sweepStep(), metrics), applyParent);
-        for (StoreBuilder<?> store : StateStores.builders(config.disposableState())) {
+        for (StoreBuilder<?> store : StateStores.builders(config.disposableState(), config.heapState())) {
             topology.addStateStore(store, APPLY);
         }
         sink(topology, DirectoryStateProcessor.MEMBERS_SINK, topics.members());

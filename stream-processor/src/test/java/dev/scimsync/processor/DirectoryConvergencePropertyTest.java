@@ -82,6 +82,13 @@ class DirectoryConvergencePropertyTest {
             Run inSteps = run("late, removals in steps", seed, late.events(), stepped);
             inSteps.assertConverged(expected, events.keySet());
             assertThat(inSteps.recordsAmidASweep()).as("records applied while a removal went on").isPositive();
+
+            // the same feed through a replay's processor: at-least-once, stores on the heap (HeapStoreSupplier)
+            stepped.put(ProcessorHarness.REPLAY_ON_HEAP, "true");
+            Run onHeap = run("late, removals in steps, a replay's stores on the heap", seed, late.events(), stepped);
+            onHeap.assertConverged(expected, events.keySet());
+            assertThat(onHeap.recordsAmidASweep()).isPositive();
+            assertThat(onHeap.appliedEvents()).isEqualTo(inSteps.appliedEvents());
         }
     }
 

@@ -87,7 +87,7 @@ class ProcessorConfigTest {
     void shouldGiveAReplayDisposableState_AtLeastOnceAndStoresWithoutChangelogs_WhileTheLiveStoresKeepTheirs() {
         ProcessorConfig live = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
         ProcessorConfig replay = live.forReplay("replay-1", new Topics("scim-sync.replay-1.").readingEventsOf(
-                live.topics()), null);
+                live.topics()), null, false);
 
         assertThat(live.disposableState()).isFalse();
         assertThat(replay.disposableState()).isTrue();
@@ -102,6 +102,31 @@ class ProcessorConfigTest {
                 .allMatch(StoreBuilder::loggingEnabled);
         assertThat(StateStores.builders(replay.disposableState())).hasSize(StateStores.ALL.size())
                 .noneMatch(StoreBuilder::loggingEnabled);
+    }
+
+    @Test
+    void shouldKeepAReplaysStoresOnTheHeapOnlyWhenAskedOrWhenTheyFit() {
+        ProcessorConfig live = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
+        assertThat(live.replayStores()).isEqualTo(ReplayStores.AUTO);
+        assertThat(live.heapState()).isFalse();
+        Topics shadow = new Topics("scim-sync.replay-1.").readingEventsOf(live.topics());
+        assertThat(live.forReplay("replay-1", shadow, null, true).heapState()).isTrue();
+        assertThatThrownBy(() -> new ProcessorConfig(null, live.topics(), "a", live.stateDir(), live.dedupRetention(),
+                live.tombstoneRetention(), live.purgeInterval(), live.commitInterval(), live.liveCommitInterval(), 1, 1,
+                -1, BadRecordPolicy.DLQ, null, null, false, ReplayStores.AUTO, true))
+                .hasMessageContaining("only disposable state");
+
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        long fits = free / 2 / ReplayStores.HEAP_BYTES_PER_EVENT / 2;
+        long tooMany = free / ReplayStores.HEAP_BYTES_PER_EVENT + 1;
+        assertThat(ReplayStores.AUTO.onHeap(fits, runtime)).isTrue();
+        assertThat(ReplayStores.AUTO.onHeap(tooMany, runtime)).isFalse();
+        assertThat(ReplayStores.HEAP.onHeap(tooMany, runtime)).isTrue();
+        assertThat(ReplayStores.DISK.onHeap(1, runtime)).isFalse();
+        ProcessorConfig onDisk = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092",
+                "SCIM_SYNC_PROCESSOR_REPLAY_STORES", "disk")));
+        assertThat(onDisk.replayStores()).isEqualTo(ReplayStores.DISK);
     }
 
     @Test

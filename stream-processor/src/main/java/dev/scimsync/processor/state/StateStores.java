@@ -15,7 +15,8 @@ import dev.scimsync.core.model.Version;
 import dev.scimsync.core.serde.JsonSerde;
 
 /**
- * The processor's stores: persistent (RocksDB), each with a changelog topic (a replay's without), all co-partitioned
+ * The processor's stores: persistent (RocksDB), each with a changelog topic (a replay's without, and on the heap when
+ * they fit: {@link HeapStoreSupplier}), all co-partitioned
  * with the events topic (one task per organization partition). Keys of the entity stores are the state-topic keys
  * ({@link dev.scimsync.core.model.EntityKeys}), organization first, so one organization is one prefix scan.
  */
@@ -81,24 +82,36 @@ public final class StateStores {
      * about three changelog records per event.
      */
     public static List<StoreBuilder<?>> builders(boolean disposable) {
+        return builders(disposable, false);
+    }
+
+    /**
+     * @param onHeap the stores on the heap ({@link HeapStoreSupplier}) instead of RocksDB; only with
+     *               {@code disposable} state (nothing would survive a restart)
+     */
+    public static List<StoreBuilder<?>> builders(boolean disposable, boolean onHeap) {
+        if (onHeap && !disposable) {
+            throw new IllegalArgumentException("only disposable state may be kept on the heap");
+        }
         List<StoreBuilder<?>> stores = List.of(
-                store(DEDUP, Serdes.String()),
-                store(MEMBERS, JsonSerde.of(Member.class)),
-                cached(store(GROUPS, JsonSerde.of(Group.class))),
-                store(MEMBERSHIPS, JsonSerde.of(Membership.class)),
-                store(MEMBERSHIPS_BY_MEMBER, Serdes.String()),
-                store(REMOVALS, JsonSerde.of(Version.class)),
-                cached(store(DIRECTORY_REMOVALS, JsonSerde.of(Version.class))),
-                cached(store(STATUS, new StatusStoreSerde())),
-                cached(store(PENDING_STATUS, Serdes.String())),
-                cached(store(RESYNCS, JsonSerde.of(ActiveResync.class))),
-                store(RESYNC_SEEN, Serdes.String()),
-                store(SWEEPS, JsonSerde.of(Sweep.class)));
+                store(DEDUP, Serdes.String(), onHeap),
+                store(MEMBERS, JsonSerde.of(Member.class), onHeap),
+                cached(store(GROUPS, JsonSerde.of(Group.class), onHeap)),
+                store(MEMBERSHIPS, JsonSerde.of(Membership.class), onHeap),
+                store(MEMBERSHIPS_BY_MEMBER, Serdes.String(), onHeap),
+                store(REMOVALS, JsonSerde.of(Version.class), onHeap),
+                cached(store(DIRECTORY_REMOVALS, JsonSerde.of(Version.class), onHeap)),
+                cached(store(STATUS, new StatusStoreSerde(), onHeap)),
+                cached(store(PENDING_STATUS, Serdes.String(), onHeap)),
+                cached(store(RESYNCS, JsonSerde.of(ActiveResync.class), onHeap)),
+                store(RESYNC_SEEN, Serdes.String(), onHeap),
+                store(SWEEPS, JsonSerde.of(Sweep.class), onHeap));
         return disposable ? stores.stream().<StoreBuilder<?>>map(StoreBuilder::withLoggingDisabled).toList() : stores;
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values, boolean onHeap) {
+        return Stores.keyValueStoreBuilder(onHeap ? new HeapStoreSupplier(name) : Stores.persistentKeyValueStore(name),
+                Serdes.String(), values);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> cached(StoreBuilder<KeyValueStore<String, V>> store) {
