@@ -1,14 +1,10 @@
 package dev.scimsync.processor.state;
 
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,16 +23,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Not Kafka Streams' own in-memory store, for two reasons. Its iterators copy the keys of their whole range first,
  * so that a sweep going through an organization step by step, or the removal of expired event ids a thousand at a
- * time, would copy the rest of the range at every step; here a range is a view of a {@link ConcurrentSkipListMap},
- * read as it goes (weakly consistent: the callers write to the store while they go through a range, which they
- * materialize first where it matters). And its contents go with the store when the task closes, while a task closed
- * and opened again in the same instance (a rebalance) must find its state as it left it, as a RocksDB store without a
- * changelog would on disk: here the maps belong to the supplier, one per task, for as long as the topology lives.
+ * time, would copy the rest of the range at every step; here a range is read as it goes, each step a lookup of the
+ * next key in a {@link TreeMap} (the callers may write to the store while they go through a range; a sorted map's
+ * own iterator would fail then). And its contents go with the store when the task closes, while a task closed and
+ * opened again in the same instance (a rebalance) must find its state as it left it, as a RocksDB store without a
+ * changelog would on disk: here the maps belong to the supplier, one per task, for as long as the topology lives. A
+ * task's map is used by one stream thread at a time, as Kafka Streams runs a task.
  */
 public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
     private final String name;
-    private final Map<TaskId, ConcurrentSkipListMap<Bytes, byte[]>> tasks = new ConcurrentHashMap<>();
+    private final Map<TaskId, TreeMap<Bytes, byte[]>> tasks = new ConcurrentHashMap<>();
 
     public HeapStoreSupplier(String name) {
         this.name = name;
@@ -65,7 +62,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
     private final class HeapStore implements KeyValueStore<Bytes, byte[]> {
 
         private final Position position = Position.emptyPosition();
-        private volatile ConcurrentSkipListMap<Bytes, byte[]> map;
+        private volatile TreeMap<Bytes, byte[]> map;
 
         @Override
         public String name() {
@@ -74,7 +71,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         @Override
         public void init(StateStoreContext context, StateStore root) {
-            map = tasks.computeIfAbsent(context.taskId(), task -> new ConcurrentSkipListMap<>());
+            map = tasks.computeIfAbsent(context.taskId(), task -> new TreeMap<>());
             // without a changelog (disposable state) nothing is ever restored into it
             context.register(root, (key, value) -> {
                 throw new IllegalStateException("a heap store of disposable state has no changelog to restore");
@@ -159,8 +156,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         @Override
         public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
             Bytes from = Bytes.wrap(serializer.serialize(null, prefix));
-            Bytes to = Bytes.increment(from);
-            return new Entries(open().subMap(from, true, to, false).entrySet().iterator());
+            return new Entries(open(), from, Bytes.increment(from), false, false);
         }
 
         @Override
@@ -170,19 +166,15 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         /** Both bounds inclusive, as for RocksDB; a null bound is open; from after to gives nothing. */
         private KeyValueIterator<Bytes, byte[]> iterate(Bytes from, Bytes to, boolean reverse) {
-            ConcurrentSkipListMap<Bytes, byte[]> all = open();
+            TreeMap<Bytes, byte[]> all = open();
             if (from != null && to != null && from.compareTo(to) > 0) {
-                return new Entries(Collections.emptyIterator());
+                return Entries.none();
             }
-            ConcurrentNavigableMap<Bytes, byte[]> range = from == null
-                    ? to == null ? all : all.headMap(to, true)
-                    : to == null ? all.tailMap(from, true) : all.subMap(from, true, to, true);
-            NavigableMap<Bytes, byte[]> ordered = reverse ? range.descendingMap() : range;
-            return new Entries(ordered.entrySet().iterator());
+            return new Entries(all, from, to, true, reverse);
         }
 
-        private ConcurrentSkipListMap<Bytes, byte[]> open() {
-            ConcurrentSkipListMap<Bytes, byte[]> current = map;
+        private TreeMap<Bytes, byte[]> open() {
+            TreeMap<Bytes, byte[]> current = map;
             if (current == null) {
                 throw new IllegalStateException("store " + name + " is not open");
             }
@@ -190,22 +182,75 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         }
     }
 
+    /**
+     * A range read as it goes: each step finds the next key after the last one returned, so the caller may write to
+     * the store between steps (a sorted map's own iterator would fail) and sees the keys as they are then.
+     */
     private static final class Entries implements KeyValueIterator<Bytes, byte[]> {
 
-        private final Iterator<Map.Entry<Bytes, byte[]>> entries;
-        private KeyValue<Bytes, byte[]> next;
+        private final TreeMap<Bytes, byte[]> map;
+        /** Where the range starts (null: the first key), then the last key returned. */
+        private Bytes from;
+        private boolean fromIncluded = true;
+        /** Where the range ends (null: the last key). */
+        private final Bytes to;
+        private final boolean toIncluded;
+        private final boolean reverse;
+        private Map.Entry<Bytes, byte[]> next;
+        private boolean done;
 
-        Entries(Iterator<Map.Entry<Bytes, byte[]>> entries) {
-            this.entries = entries;
+        /**
+         * @param from       the first key (inclusive), null for the map's first
+         * @param to         the last key, null for the map's last
+         * @param toIncluded whether {@code to} itself is in the range
+         * @param reverse    from {@code to} down to {@code from}
+         */
+        Entries(TreeMap<Bytes, byte[]> map, Bytes from, Bytes to, boolean toIncluded, boolean reverse) {
+            this.map = map;
+            this.reverse = reverse;
+            if (reverse) {
+                // walks from `to` down to `from`
+                this.from = to;
+                this.to = from;
+                this.toIncluded = true;
+                this.fromIncluded = toIncluded;
+            } else {
+                this.from = from;
+                this.to = to;
+                this.toIncluded = toIncluded;
+            }
+        }
+
+        /** No entries (a range whose start is after its end). */
+        static Entries none() {
+            Entries none = new Entries(new TreeMap<>(), null, null, true, false);
+            none.done = true;
+            return none;
         }
 
         @Override
         public boolean hasNext() {
-            if (next == null && entries.hasNext()) {
-                Map.Entry<Bytes, byte[]> entry = entries.next();
-                next = KeyValue.pair(entry.getKey(), entry.getValue());
+            if (next == null && !done) {
+                Map.Entry<Bytes, byte[]> candidate = reverse
+                        ? from == null ? map.lastEntry() : fromIncluded ? map.floorEntry(from) : map.lowerEntry(from)
+                        : from == null ? map.firstEntry() : fromIncluded ? map.ceilingEntry(from) : map.higherEntry(from);
+                if (candidate == null || beyondEnd(candidate.getKey())) {
+                    done = true;
+                } else {
+                    next = candidate;
+                    from = candidate.getKey();
+                    fromIncluded = false;
+                }
             }
             return next != null;
+        }
+
+        private boolean beyondEnd(Bytes key) {
+            if (to == null) {
+                return false;
+            }
+            int c = key.compareTo(to);
+            return reverse ? c < 0 || c == 0 && !toIncluded : c > 0 || c == 0 && !toIncluded;
         }
 
         @Override
@@ -213,7 +258,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            KeyValue<Bytes, byte[]> current = next;
+            KeyValue<Bytes, byte[]> current = KeyValue.pair(next.getKey(), next.getValue());
             next = null;
             return current;
         }
@@ -223,7 +268,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return next.key;
+            return next.getKey();
         }
 
         @Override
