@@ -332,6 +332,7 @@ final class BenchCommand implements Callable<Integer> {
         results.seconds(kind, "copy", "COPY of the rows (pipeline run)", copy);
         results.ratio(kind, "replay_over_read_plus_copy", "replay / (topic read + COPY)", took / (read + copy));
         results.text(kind, "switch_changes", "  what the switch changed", String.valueOf(progress.changes()));
+        results.text(kind, "stores", "  the replay processor's stores", String.valueOf(progress.stores()));
     }
 
     /** Seconds a plain read_committed consumer takes to read every record of {@code topic}. */

@@ -63,6 +63,8 @@ final class Replay implements Runnable {
     private volatile Instant finishedAt;
     private volatile String changes;
     private volatile String error;
+    /** heap or rocksdb, once decided. */
+    private volatile String stores;
 
     Replay(String id, String organizationId, boolean force, ReplayContext context) {
         this.id = id;
@@ -94,7 +96,7 @@ final class Replay implements Runnable {
         double rate = since == null ? 0 : replayed / seconds;
         Long eta = rate <= 0 || state.isFinal() ? null : (long) Math.ceil(Math.max(0, total - replayed) / rate);
         return new ReplayProgress(id, organizationId, state, replayed, total, Math.round(rate * 10) / 10.0, eta,
-                requestedAt, finishedAt, changes, error);
+                requestedAt, finishedAt, changes, error, stores);
     }
 
     @Override
@@ -133,6 +135,7 @@ final class Replay implements Runnable {
                         + " it, more than half of what is free", id, ProcessorSettings.REPLAY_STORES.name(), total,
                         total * ReplayStores.HEAP_BYTES_PER_EVENT >> 20);
             }
+            stores = onHeap ? "heap" : "rocksdb";
             LOG.info("replay {}: its processor's stores are {}", id, onHeap ? "on the heap" : "in RocksDB");
             replayProcessor = new StreamProcessor(context.liveProcessor().forReplay(id, shadowTopics, organizationId,
                     onHeap), replayMeters);

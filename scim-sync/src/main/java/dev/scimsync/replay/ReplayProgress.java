@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param etaSeconds     null until a rate is known
  * @param changes        what the switch changed, per table ({@code +inserted ~updated -deleted}); null before
  * @param error          why it failed; null otherwise
+ * @param stores         where its processor keeps its stores, {@code heap} or {@code rocksdb}
+ *                       ({@code SCIM_SYNC_PROCESSOR_REPLAY_STORES}); null until decided
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReplayProgress(
@@ -26,5 +28,6 @@ public record ReplayProgress(
         @JsonProperty("started_at") Instant startedAt,
         @JsonProperty("finished_at") Instant finishedAt,
         @JsonProperty("changes") String changes,
-        @JsonProperty("error") String error) {
+        @JsonProperty("error") String error,
+        @JsonProperty("stores") String stores) {
 }

@@ -137,6 +137,8 @@ class ReplayIT {
         assertThat(dump()).as("the rebuilt database is the one before the damage, manual member, Primary Owner and "
                 + "access included").isEqualTo(healthy);
         String replayId = scalar("SELECT id FROM sync_runs WHERE kind = 'replay'");
+        assertThat(runtime.replays().progress(replayId).orElseThrow().stores()).as("a small history, on the heap")
+                .isEqualTo("heap");
         assertThat(scalar("SELECT count(*) || ' ' || min(cause_kind) || ' ' || min(cause_id) FROM member_access_changes "
                 + "WHERE cause_kind = 'replay'")).as("the damaged access rows were rewritten, the replay named as cause")
                 .isEqualTo(scalar("SELECT count(*) FROM member_access") + " replay " + replayId);
@@ -174,6 +176,8 @@ class ReplayIT {
 
         assertDatabaseEquals(acme);
         assertThat(rowVersions(globex.organizationId())).as("not even rewritten").isEqualTo(globexRows);
+        assertThat(runtime.replays().progress(scalar("SELECT id FROM sync_runs WHERE kind = 'replay'")).orElseThrow()
+                .stores()).as("SCIM_SYNC_PROCESSOR_REPLAY_STORES=disk").isEqualTo("rocksdb");
         assertThat(replay("--org", "org_unknown_to_the_database")).isEqualTo(ExitCodes.ADMIN_API_UNAVAILABLE);
 
         // a directory member no event derives (inserted by hand): the replay would remove it, beyond a limit of 0
