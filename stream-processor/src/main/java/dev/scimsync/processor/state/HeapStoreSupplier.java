@@ -1,5 +1,7 @@
 package dev.scimsync.processor.state;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,8 +34,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
+    /** Keys in the order RocksDB keeps them: bytes compared unsigned. */
+    private static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+    /** Values this short are shared between entries when equal (see {@link #shared}). */
+    static final int SHARED_VALUE_MAX_BYTES = 64;
+    /** At most this many distinct short values are shared. */
+    static final int MAX_SHARED_VALUES = 1_024;
+
     private final String name;
-    private final Map<TaskId, TreeMap<Bytes, byte[]>> tasks = new ConcurrentHashMap<>();
+    private final Map<TaskId, TreeMap<byte[], byte[]>> tasks = new ConcurrentHashMap<>();
+    /** Short values seen, each once: most entries of some stores hold one of a few (event types, group ids, ""). */
+    private final Map<Bytes, byte[]> sharedValues = new ConcurrentHashMap<>();
 
     public HeapStoreSupplier(String name) {
         this.name = name;
@@ -59,10 +70,31 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         return tasks.values().stream().mapToLong(Map::size).sum();
     }
 
+    /**
+     * The array to keep for {@code value}: an equal short value's array when one is kept already. A replay keeps
+     * millions of entries alive to its end, and the garbage collector's work grows with their objects (BENCHMARKS.md,
+     * "Replay"); the arrays are never written to once stored.
+     */
+    private byte[] shared(byte[] value) {
+        if (value.length > SHARED_VALUE_MAX_BYTES) {
+            return value;
+        }
+        Bytes wrapped = Bytes.wrap(value);
+        byte[] kept = sharedValues.get(wrapped);
+        if (kept != null) {
+            return kept;
+        }
+        if (sharedValues.size() < MAX_SHARED_VALUES) {
+            sharedValues.putIfAbsent(wrapped, value);
+        }
+        return value;
+    }
+
     private final class HeapStore implements KeyValueStore<Bytes, byte[]> {
 
         private final Position position = Position.emptyPosition();
-        private volatile TreeMap<Bytes, byte[]> map;
+        /** Keys as arrays, not {@link Bytes}: one object less per entry. */
+        private volatile TreeMap<byte[], byte[]> map;
 
         @Override
         public String name() {
@@ -71,7 +103,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         @Override
         public void init(StateStoreContext context, StateStore root) {
-            map = tasks.computeIfAbsent(context.taskId(), task -> new TreeMap<>());
+            map = tasks.computeIfAbsent(context.taskId(), task -> new TreeMap<>(KEY_ORDER));
             // without a changelog (disposable state) nothing is ever restored into it
             context.register(root, (key, value) -> {
                 throw new IllegalStateException("a heap store of disposable state has no changelog to restore");
@@ -101,15 +133,15 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         @Override
         public void put(Bytes key, byte[] value) {
             if (value == null) {
-                open().remove(key);
+                open().remove(key.get());
             } else {
-                open().put(key, value);
+                open().put(key.get(), shared(value));
             }
         }
 
         @Override
         public byte[] putIfAbsent(Bytes key, byte[] value) {
-            byte[] previous = open().get(key);
+            byte[] previous = open().get(key.get());
             if (previous == null) {
                 put(key, value);
             }
@@ -125,12 +157,12 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         @Override
         public byte[] delete(Bytes key) {
-            return open().remove(key);
+            return open().remove(key.get());
         }
 
         @Override
         public byte[] get(Bytes key) {
-            return open().get(key);
+            return open().get(key.get());
         }
 
         @Override
@@ -156,7 +188,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         @Override
         public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
             Bytes from = Bytes.wrap(serializer.serialize(null, prefix));
-            return new Entries(open(), from, Bytes.increment(from), false, false);
+            return new Entries(open(), from.get(), Bytes.increment(from).get(), false, false);
         }
 
         @Override
@@ -166,15 +198,15 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         /** Both bounds inclusive, as for RocksDB; a null bound is open; from after to gives nothing. */
         private KeyValueIterator<Bytes, byte[]> iterate(Bytes from, Bytes to, boolean reverse) {
-            TreeMap<Bytes, byte[]> all = open();
+            TreeMap<byte[], byte[]> all = open();
             if (from != null && to != null && from.compareTo(to) > 0) {
                 return Entries.none();
             }
-            return new Entries(all, from, to, true, reverse);
+            return new Entries(all, from == null ? null : from.get(), to == null ? null : to.get(), true, reverse);
         }
 
-        private TreeMap<Bytes, byte[]> open() {
-            TreeMap<Bytes, byte[]> current = map;
+        private TreeMap<byte[], byte[]> open() {
+            TreeMap<byte[], byte[]> current = map;
             if (current == null) {
                 throw new IllegalStateException("store " + name + " is not open");
             }
@@ -188,15 +220,15 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
      */
     private static final class Entries implements KeyValueIterator<Bytes, byte[]> {
 
-        private final TreeMap<Bytes, byte[]> map;
+        private final TreeMap<byte[], byte[]> map;
         /** Where the range starts (null: the first key), then the last key returned. */
-        private Bytes from;
+        private byte[] from;
         private boolean fromIncluded = true;
         /** Where the range ends (null: the last key). */
-        private final Bytes to;
+        private final byte[] to;
         private final boolean toIncluded;
         private final boolean reverse;
-        private Map.Entry<Bytes, byte[]> next;
+        private Map.Entry<byte[], byte[]> next;
         private boolean done;
 
         /**
@@ -205,7 +237,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
          * @param toIncluded whether {@code to} itself is in the range
          * @param reverse    from {@code to} down to {@code from}
          */
-        Entries(TreeMap<Bytes, byte[]> map, Bytes from, Bytes to, boolean toIncluded, boolean reverse) {
+        Entries(TreeMap<byte[], byte[]> map, byte[] from, byte[] to, boolean toIncluded, boolean reverse) {
             this.map = map;
             this.reverse = reverse;
             if (reverse) {
@@ -223,7 +255,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
 
         /** No entries (a range whose start is after its end). */
         static Entries none() {
-            Entries none = new Entries(new TreeMap<>(), null, null, true, false);
+            Entries none = new Entries(new TreeMap<>(KEY_ORDER), null, null, true, false);
             none.done = true;
             return none;
         }
@@ -231,7 +263,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         @Override
         public boolean hasNext() {
             if (next == null && !done) {
-                Map.Entry<Bytes, byte[]> candidate = reverse
+                Map.Entry<byte[], byte[]> candidate = reverse
                         ? from == null ? map.lastEntry() : fromIncluded ? map.floorEntry(from) : map.lowerEntry(from)
                         : from == null ? map.firstEntry() : fromIncluded ? map.ceilingEntry(from) : map.higherEntry(from);
                 if (candidate == null || beyondEnd(candidate.getKey())) {
@@ -245,11 +277,11 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
             return next != null;
         }
 
-        private boolean beyondEnd(Bytes key) {
+        private boolean beyondEnd(byte[] key) {
             if (to == null) {
                 return false;
             }
-            int c = key.compareTo(to);
+            int c = KEY_ORDER.compare(key, to);
             return reverse ? c < 0 || c == 0 && !toIncluded : c > 0 || c == 0 && !toIncluded;
         }
 
@@ -258,7 +290,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            KeyValue<Bytes, byte[]> current = KeyValue.pair(next.getKey(), next.getValue());
+            KeyValue<Bytes, byte[]> current = KeyValue.pair(Bytes.wrap(next.getKey()), next.getValue());
             next = null;
             return current;
         }
@@ -268,7 +300,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return next.getKey();
+            return Bytes.wrap(next.getKey());
         }
 
         @Override

@@ -95,6 +95,21 @@ class HeapStoreSupplierTest {
         assertThat(again.persistent()).isFalse();
     }
 
+    @Test
+    void shouldKeepOneArrayForEqualShortValues_AndTheirOwnForLongOnes() {
+        KeyValueStore<Bytes, byte[]> store = open(new HeapStoreSupplier("dedup-ids"), new TaskId(0, 0));
+        store.put(key("a"), value("dsync.user.created"));
+        store.put(key("b"), value("dsync.user.created"));
+        String longValue = "x".repeat(HeapStoreSupplier.SHARED_VALUE_MAX_BYTES + 1);
+        store.put(key("c"), value(longValue));
+        store.put(key("d"), value(longValue));
+
+        assertThat(store.get(key("a"))).isSameAs(store.get(key("b"))).isEqualTo(value("dsync.user.created"));
+        assertThat(store.get(key("c"))).isNotSameAs(store.get(key("d"))).isEqualTo(store.get(key("d")));
+        store.put(key("b"), value("dsync.user.updated"));
+        assertThat(store.get(key("a"))).isEqualTo(value("dsync.user.created"));
+    }
+
     private KeyValueStore<Bytes, byte[]> open(HeapStoreSupplier supplier, TaskId task) {
         KeyValueStore<Bytes, byte[]> store = supplier.get();
         StateStoreContext context = new MockProcessorContext<>(new Properties(), task, dir.toFile())
