@@ -49,7 +49,7 @@ public final class ProcessorSettings {
 
     public static final Setting<ReplayStores> REPLAY_STORES = Setting.oneOf("SCIM_SYNC_PROCESSOR_REPLAY_STORES",
             ReplayStores.class, ReplayStores.AUTO,
-            "where a replay keeps its processor's stores, which it throws away at its end: heap (far less CPU than"
+            "where a replay keeps its processor's stores, which it throws away at its end: heap (less CPU than"
                     + " RocksDB; about 0.9 KiB of heap per event of history), disk (RocksDB, as the live"
                     + " processor) or auto (heap when 1.5 KiB per event is at most half of the heap still free)");
 

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stores on the heap for state that is thrown away (a replay's: {@link StateStores#builders(boolean, boolean)}),
- * where RocksDB cost the stream thread about 40 % of its CPU and background threads besides (BENCHMARKS.md, "Replay").
+ * where RocksDB cost the stream thread 30–40 % of its CPU, and background threads besides (BENCHMARKS.md, "Replay").
  *
  * <p>Not Kafka Streams' own in-memory store, for two reasons. Its iterators copy the keys of their whole range first,
  * so that a sweep going through an organization step by step, or the removal of expired event ids a thousand at a
