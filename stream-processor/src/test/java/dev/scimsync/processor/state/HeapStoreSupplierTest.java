@@ -46,6 +46,13 @@ class HeapStoreSupplierTest {
         assertThat(keys(store.reverseRange(key("org_1/a"), key("org_1/c"))))
                 .containsExactly("org_1/c", "org_1/b", "org_1/a");
         assertThat(store.approximateNumEntries()).isEqualTo(5);
+        // bytes compare unsigned, as in RocksDB: a UTF-8 é (0xC3 0xA9) sorts after z
+        store.put(key("org_1/é"), value("e"));
+        store.put(key("org_1/z"), value("z"));
+        assertThat(keys(store.prefixScan("org_1/", new StringSerializer())))
+                .containsExactly("org_1/a", "org_1/b", "org_1/c", "org_1/z", "org_1/é");
+        store.delete(key("org_1/é"));
+        store.delete(key("org_1/z"));
 
         assertThat(store.putIfAbsent(key("org_1/a"), value("other"))).isEqualTo(value("org_1/a"));
         assertThat(store.putIfAbsent(key("org_3/a"), value("new"))).isNull();
