@@ -41,7 +41,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 final class Replay implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
-    private static final Duration POLL = Duration.ofMillis(250);
+    /** How often progress (the replay processor's committed offsets) is read. */
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration SWITCH_CATCH_UP = Duration.ofSeconds(60);
     /** A rebuild that moves no offset for this long has stalled (a stuck processor, a broker gone). */
     private static final Duration NO_PROGRESS = Duration.ofMinutes(10);
@@ -76,8 +77,9 @@ final class Replay implements Runnable {
         this.shadowPrefix = live.prefix() + id + ".";
         this.shadowSchema = "scim_sync_" + id.replace('-', '_');
         Topics shadow = new Topics(shadowPrefix).readingEventsOf(live);
-        // the stores' place (heap or RocksDB) is decided in run(), once the history's size is known
-        this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId, false);
+        // the stores' place (heap or RocksDB) and the commit interval are decided in run(), once the history's size is
+        // known; the application id and topics are these
+        this.replayConfig = context.liveProcessor().forReplay(id, shadow, organizationId, false, 0);
         this.shadowWriterConfig = context.writer().withTopics(shadow).withGroupId(context.writer().groupId() + "-" + id)
                 .withGroupInstanceId(null)
                 .withoutAccess() // the switch computes the access of the live rows it switched
@@ -138,7 +140,7 @@ final class Replay implements Runnable {
             stores = onHeap ? "heap" : "rocksdb";
             LOG.info("replay {}: its processor's stores are {}", id, onHeap ? "on the heap" : "in RocksDB");
             replayProcessor = new StreamProcessor(context.liveProcessor().forReplay(id, shadowTopics, organizationId,
-                    onHeap), replayMeters);
+                    onHeap, total), replayMeters);
             replayProcessor.start();
             state = ReplayState.REBUILDING;
             rebuildStartedAt = context.clock().instant();

@@ -70,6 +70,13 @@ public record ProcessorConfig(
 
     /** A replay's shortest commit interval: each commit flushes the stores and the producer, a pause in bulk work. */
     public static final Duration REPLAY_MIN_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * The commit interval of a replay of fewer than {@link #SMALL_REPLAY_EVENTS} events: its end is seen at its first
+     * commit after the last event (its committed offsets are its progress), which the longer interval delayed by up to a
+     * second — a third of a replay of a few thousand events.
+     */
+    public static final Duration SMALL_REPLAY_COMMIT_INTERVAL = Duration.ofMillis(200);
+    public static final long SMALL_REPLAY_EVENTS = 100_000;
 
     /** How long an idle stream thread polls before it runs its punctuations again. */
     static final Duration IDLE_POLL = Duration.ofMillis(10);
@@ -151,15 +158,17 @@ public record ProcessorConfig(
     /**
      * The configuration of a replay: the same rules, its own application id (so its own stores, offsets and, under the same state directory, its own folder), reading this deployment's events topic from the start into {@code shadow}'s
      * state topics; only {@code organizationId}'s events when it is not null. A replay is bulk work whose rows nobody
-     * reads before the switch: no live commits, and commits at least {@link #REPLAY_MIN_COMMIT_INTERVAL} apart. Its
+     * reads before the switch: no live commits, and commits at least {@link #REPLAY_MIN_COMMIT_INTERVAL} apart
+     * ({@link #SMALL_REPLAY_COMMIT_INTERVAL} for a small history of {@code events}). Its
      * state is {@linkplain #disposableState disposable}: a replay that stops is failed and its leftovers deleted, never
      * resumed, so its stores need no changelogs (about three of every four records it would otherwise produce, ~3.1
      * changelog records per event beside its one state record) and its commits no transactions; with
      * {@code onHeap} its stores are on the heap ({@link ReplayStores#onHeap} decides).
      */
-    public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId, boolean onHeap) {
-        Duration commit = commitInterval.compareTo(REPLAY_MIN_COMMIT_INTERVAL) < 0 ? REPLAY_MIN_COMMIT_INTERVAL
-                : commitInterval;
+    public ProcessorConfig forReplay(String replayId, Topics shadow, String organizationId, boolean onHeap,
+                                     long events) {
+        Duration commit = events < SMALL_REPLAY_EVENTS ? SMALL_REPLAY_COMMIT_INTERVAL
+                : commitInterval.compareTo(REPLAY_MIN_COMMIT_INTERVAL) < 0 ? REPLAY_MIN_COMMIT_INTERVAL : commitInterval;
         return new ProcessorConfig(bootstrapServers, shadow.readingEventsOf(topics), applicationId + "-" + replayId,
                 stateDir, dedupRetention, tombstoneRetention, purgeInterval, commit, Duration.ZERO, sweepStep, threads,
                 replicationFactor, onBadRecord, organizationId, null, true, replayStores, onHeap);

@@ -87,7 +87,7 @@ class ProcessorConfigTest {
     void shouldGiveAReplayDisposableState_AtLeastOnceAndStoresWithoutChangelogs_WhileTheLiveStoresKeepTheirs() {
         ProcessorConfig live = ProcessorConfig.from(ConfigReader.from(Map.of("SCIM_SYNC_KAFKA_BOOTSTRAP", "k:9092")));
         ProcessorConfig replay = live.forReplay("replay-1", new Topics("scim-sync.replay-1.").readingEventsOf(
-                live.topics()), null, false);
+                live.topics()), null, false, 1_000_000);
 
         assertThat(live.disposableState()).isFalse();
         assertThat(replay.disposableState()).isTrue();
@@ -110,7 +110,12 @@ class ProcessorConfigTest {
         assertThat(live.replayStores()).isEqualTo(ReplayStores.AUTO);
         assertThat(live.heapState()).isFalse();
         Topics shadow = new Topics("scim-sync.replay-1.").readingEventsOf(live.topics());
-        assertThat(live.forReplay("replay-1", shadow, null, true).heapState()).isTrue();
+        assertThat(live.forReplay("replay-1", shadow, null, true, 1_000_000).heapState()).isTrue();
+        // a replay's end is seen at a commit: a small one commits more often, a large one less often than live
+        assertThat(live.forReplay("replay-1", shadow, null, true, 6_000).commitInterval())
+                .isEqualTo(ProcessorConfig.SMALL_REPLAY_COMMIT_INTERVAL);
+        assertThat(live.forReplay("replay-1", shadow, null, true, 1_000_000).commitInterval())
+                .isEqualTo(ProcessorConfig.REPLAY_MIN_COMMIT_INTERVAL);
         assertThatThrownBy(() -> new ProcessorConfig(null, live.topics(), "a", live.stateDir(), live.dedupRetention(),
                 live.tombstoneRetention(), live.purgeInterval(), live.commitInterval(), live.liveCommitInterval(), 1, 1,
                 -1, BadRecordPolicy.DLQ, null, null, false, ReplayStores.AUTO, true))
