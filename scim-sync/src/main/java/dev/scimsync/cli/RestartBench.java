@@ -148,13 +148,22 @@ final class RestartBench {
 
     /** Stops the last run, and a PostgreSQL a killed one may have left running. */
     private void stopForGood() throws IOException, InterruptedException {
+        stopRunAndItsDatabase(run, data, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Stops a zero-setup {@code run} (SIGTERM, then SIGKILL after {@code grace}) if it is still alive, and the embedded
+     * PostgreSQL of its data directory, which a {@code run} killed earlier leaves running.
+     */
+    static void stopRunAndItsDatabase(Process run, Path dataDir, Duration grace)
+            throws IOException, InterruptedException {
         if (run != null && run.isAlive()) {
             run.destroy();
-            if (!run.waitFor(60, TimeUnit.SECONDS)) {
+            if (!run.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
-        Path pid = data.resolve("postgres/postmaster.pid");
+        Path pid = dataDir.resolve("postgres/postmaster.pid");
         if (Files.exists(pid)) {
             ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim())).ifPresent(ProcessHandle::destroy);
         }

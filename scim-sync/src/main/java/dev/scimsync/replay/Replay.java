@@ -131,8 +131,10 @@ final class Replay implements Runnable {
             StateWriter shadowWriter = new StateWriter(shadowWriterConfig, shadowDb.dataSource(), replayMeters);
             shadowWriter.start();
             opened.add(shadowWriter);
-            boolean onHeap = context.liveProcessor().replayStores().onHeap(total, Runtime.getRuntime());
-            if (onHeap && !ReplayStores.fitsOnHeap(total, Runtime.getRuntime())) {
+            ReplayStores setting = context.liveProcessor().replayStores();
+            boolean fits = ReplayStores.fitsOnHeap(total, Runtime.getRuntime());
+            boolean onHeap = setting.onHeap(fits);
+            if (onHeap && !fits) {
                 LOG.warn("replay {}: its stores are on the heap ({}=heap), though {} events may need up to {} MiB of"
                         + " it, more than half of what is free", id, ProcessorSettings.REPLAY_STORES.name(), total,
                         total * ReplayStores.HEAP_BYTES_PER_EVENT >> 20);

@@ -38,16 +38,7 @@ class CrashRecoveryRunIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (run != null && run.isAlive()) {
-            run.destroy();
-            if (!run.waitFor(30, TimeUnit.SECONDS)) {
-                run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        Path pid = dir.resolve("data/postgres/postmaster.pid");
-        if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim())).ifPresent(ProcessHandle::destroy);
-        }
+        RestartBench.stopRunAndItsDatabase(run, dir.resolve("data"), Duration.ofSeconds(30));
     }
 
     @Test

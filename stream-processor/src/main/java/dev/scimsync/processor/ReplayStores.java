@@ -33,10 +33,15 @@ public enum ReplayStores {
 
     /** Whether a replay of {@code events} events keeps its stores on the heap. */
     public boolean onHeap(long events, Runtime runtime) {
+        return onHeap(fitsOnHeap(events, runtime));
+    }
+
+    /** Whether a replay keeps its stores on the heap, given whether they {@linkplain #fitsOnHeap fit}. */
+    public boolean onHeap(boolean fits) {
         return switch (this) {
             case HEAP -> true;
             case DISK -> false;
-            case AUTO -> fitsOnHeap(events, runtime);
+            case AUTO -> fits;
         };
     }
 }

@@ -65,7 +65,7 @@ public final class HeapStoreSupplier implements KeyValueBytesStoreSupplier {
         return "heap";
     }
 
-    /** Entries held for every task (for tests and estimates). */
+    /** Entries held for every task (for tests). */
     long entries() {
         return tasks.values().stream().mapToLong(Map::size).sum();
     }
